@@ -1,0 +1,38 @@
+import { utf8 } from '../bytes.ts';
+import { LIMITS } from '../limits.ts';
+
+/**
+ * Path rules (PROTOCOL.md, "Trees"): relative, `/`-separated, at most 1024 bytes of UTF-8,
+ * no empty, `.` or `..` segment, no backslash and no control character. One spelling per
+ * file, so the same files always give the same tree hash, and no path escapes a workspace.
+ */
+export function isValidPath(path: string): boolean {
+  if (path.length === 0 || utf8(path).length > LIMITS.pathBytes) return false;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\u0000-\u001f\u007f\\]/.test(path)) return false;
+  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+}
+
+/** A path pattern: a file path, or a directory prefix ending in `/`. */
+export function isValidPathPattern(pattern: string): boolean {
+  return isValidPath(pattern.endsWith('/') ? pattern.slice(0, -1) : pattern);
+}
+
+export function matchesPattern(path: string, pattern: string): boolean {
+  return pattern.endsWith('/') ? path.startsWith(pattern) : path === pattern;
+}
+
+export function matchesAny(path: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => matchesPattern(path, p));
+}
+
+/** True when some path could match both patterns. */
+export function patternsOverlap(a: string, b: string): boolean {
+  return matchesPattern(a, b) || matchesPattern(b, a) || a === b;
+}
+
+/** Single-line printable text: no control characters (descriptions, names, reasons). */
+export function isPrintableLine(text: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  return !/[\u0000-\u001f\u007f]/.test(text);
+}
