@@ -154,8 +154,7 @@ export function encodeObject<T>(
     ? codec.fields.filter((f) => f.no !== SIGNATURE_FIELD)
     : codec.fields;
   writeFields(w, fields, value as Record_, codec.name);
-  w.finish();
-  return;
+  return w.finish();
 }
 
 // ---------------------------------------------------------------- decoding
