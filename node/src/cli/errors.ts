@@ -1,0 +1,58 @@
+// Every way a command can fail has a stable string code; scripts branch on the code (shown in
+// `--json` errors) or on the exit code, never on message text. This file is the one place
+// that maps codes to exit codes: README.md's table lists the same.
+import { CommanderError } from 'commander';
+import { IdentityError, type IdentityErrorCode } from '../identity.ts';
+
+export type CliErrorCode =
+  /** A check ran and found something invalid (e.g. `audit` found a bad entry). */
+  | 'check_failed'
+  /** An unexpected error: a bug in nightshift. */
+  | 'internal'
+  /** Bad command line: unknown command or option, missing or invalid argument. */
+  | 'usage'
+  /** The command is part of the interface but not implemented yet. */
+  | 'not_built_yet'
+  | IdentityErrorCode;
+
+export const exitCodes: Readonly<Record<CliErrorCode, number>> = {
+  check_failed: 1,
+  internal: 1,
+  usage: 2,
+  not_built_yet: 3,
+  data_dir_unwritable: 4,
+  identity_missing: 4,
+  identity_corrupt: 4,
+  identity_insecure: 4,
+};
+
+export const EXIT_OK = 0;
+
+export class CliError extends Error {
+  static override readonly name = 'CliError';
+  override readonly name = CliError.name;
+
+  constructor(
+    readonly code: CliErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  get exitCode(): number {
+    return exitCodes[this.code];
+  }
+}
+
+/** Turns anything a command threw into a CliError; unknown errors become `internal`. */
+export function toCliError(err: unknown): CliError {
+  if (err instanceof CliError) return err;
+  if (err instanceof IdentityError) return new CliError(err.code, err.message, { cause: err });
+  if (err instanceof CommanderError) {
+    // Commander prefixes its messages with "error: "; ours are printed with our own prefix.
+    return new CliError('usage', err.message.replace(/^error: /, ''), { cause: err });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new CliError('internal', message, { cause: err });
+}
