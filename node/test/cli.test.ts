@@ -5,8 +5,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
-const bin = new URL('../bin/nightshift.js', import.meta.url).pathname;
+const bin = fileURLToPath(new URL('../bin/nightshift.js', import.meta.url));
 const nodeVersion = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const scratch = mkdtempSync(join(tmpdir(), 'nightshift-cli-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
