@@ -51,6 +51,9 @@ export class Reader {
         if (b === 0 && i > 0) throw new ProtocolError('decode_varint_not_minimal');
         return result;
       }
+      // 2^53 - 1 fits in 8 bytes. Past that, zero continuation bytes would keep `result`
+      // at 0 until `scale` overflows and 0 * Infinity makes it NaN.
+      if (i === 7) throw new ProtocolError('decode_int_too_large');
       scale *= 0x80;
     }
   }
