@@ -1,4 +1,4 @@
-import { equalBytes } from '../bytes.ts';
+import { equalBytes, toHex } from '../bytes.ts';
 import { fail, type ProtocolError } from '../errors.ts';
 import { ZERO_HASH } from '../hash.ts';
 import { CANDIDATE } from '../objects/candidate.ts';
@@ -49,7 +49,13 @@ export async function validateEntry(
   if (!equalBytes(candidate.target, entry.target) || !equalBytes(candidate.parent, entry.prev)) {
     return fail('attestation_mismatch', 'candidate is for another target or parent');
   }
-  // [REJECT] At least `quorum` attestations (one per verifier: decoding enforces order).
+  // [REJECT] At least `quorum` attestations, one per verifier. Decoding enforces the order,
+  // but an entry assembled in memory has not been decoded: a repeated verifier would count
+  // twice towards the quorum and the median.
+  const verifiers = new Set(attestations.map((a) => toHex(a.verifier)));
+  if (verifiers.size !== attestations.length) {
+    return fail('quorum_not_met', 'a verifier attests more than once');
+  }
   if (attestations.length < target.quorum) {
     return fail('quorum_not_met', `${attestations.length} of ${target.quorum}`);
   }
