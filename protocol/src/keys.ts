@@ -50,7 +50,8 @@ export async function verifySignature(
 
 export async function signMessage(key: PrivateKey, message: Uint8Array): Promise<Uint8Array> {
   if (key.type !== 'Ed25519') throw new TypeError('nightshift keys are Ed25519');
-  return await key.sign(message);
+  // libp2p returns node:crypto's Buffer; a plain copy equals what decoding gives back.
+  return Uint8Array.from(await key.sign(message));
 }
 
 export function publicKeyOf(key: PrivateKey): PublicKeyBytes {
