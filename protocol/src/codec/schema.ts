@@ -51,6 +51,9 @@ export interface ObjectCodec<T> {
 }
 
 type Value = unknown;
+
+/** With the `u` flag a surrogate pair is one code point, so this matches only lone halves. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 type Record_ = Record<string, Value>;
 
 // ---------------------------------------------------------------- encoding
@@ -88,6 +91,8 @@ function writeValue(w: Writer, t: FieldType, v: Value, path: string): void {
       return;
     case 'string': {
       if (typeof v !== 'string') throw new TypeError(`${path}: expected a string`);
+      // TextEncoder would write a lone surrogate as U+FFFD: another string than the one given.
+      if (LONE_SURROGATE.test(v)) throw new TypeError(`${path}: not well-formed Unicode`);
       const bytes = new TextEncoder().encode(v);
       if (bytes.length > t.max) throw new TypeError(`${path}: longer than ${t.max} bytes`);
       w.lengthPrefixed(bytes);
