@@ -159,6 +159,10 @@ export function encodeObject<T>(
     ? codec.fields.filter((f) => f.no !== SIGNATURE_FIELD)
     : codec.fields;
   writeFields(w, fields, value as Record_, codec.name);
+  // Decoding refuses anything larger, so writing it would only make bytes no peer accepts.
+  if (w.offset > codec.maxSize) {
+    throw new TypeError(`${codec.name}: ${w.offset} bytes, more than ${codec.maxSize}`);
+  }
   return w.finish();
 }
 
