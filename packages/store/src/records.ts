@@ -1,0 +1,115 @@
+/**
+ * Metadata records: what the store keeps that is no protocol object (statuses, receipt
+ * times, reputation, blob metadata). Each is UTF-8 JSON with a version field `v`; a reader
+ * refuses a version or shape it does not know rather than guess. Protocol objects are never
+ * stored this way: they keep their canonical encoding.
+ */
+import { StoreError } from './errors.ts';
+
+export const RECORD_VERSION = 1;
+
+export interface LayoutRecord {
+  layout: number;
+}
+
+export interface BlobMetaRecord {
+  size: number;
+  chunkSize: number;
+  chunks: number;
+}
+
+export interface ReceiptRecord {
+  /** Local time of first receipt, in ms. */
+  receivedAt: number;
+}
+
+export type CandidateStatus = 'pending' | 'verifying' | 'accepted' | 'rejected' | 'stale';
+
+export interface CandidateStatusRecord {
+  status: CandidateStatus;
+  /** A reason code (`ok`, `not_improvement`, `run_timeout`, ...); empty while pending. */
+  reason: string;
+  /** Local time of first receipt, in ms. */
+  receivedAt: number;
+  /** Local time of the last status change, in ms. */
+  updatedAt: number;
+}
+
+export interface ReputationRecord {
+  /** Consecutive claims that verifiers confirmed, since the last failed one. */
+  verified: number;
+  /** Claims that failed verification, in all. */
+  failed: number;
+  /** Local time of the last update, in ms; 0 when never updated. */
+  updatedAt: number;
+  /** Local time until which the author's candidates are refused; 0 when not banned. */
+  bannedUntil: number;
+}
+
+type Shape<T> = { [K in keyof T]: 'number' | 'string' };
+
+const SHAPES = {
+  layout: { layout: 'number' } satisfies Shape<LayoutRecord>,
+  blobMeta: {
+    size: 'number',
+    chunkSize: 'number',
+    chunks: 'number',
+  } satisfies Shape<BlobMetaRecord>,
+  receipt: { receivedAt: 'number' } satisfies Shape<ReceiptRecord>,
+  candidateStatus: {
+    status: 'string',
+    reason: 'string',
+    receivedAt: 'number',
+    updatedAt: 'number',
+  } satisfies Shape<CandidateStatusRecord>,
+  reputation: {
+    verified: 'number',
+    failed: 'number',
+    updatedAt: 'number',
+    bannedUntil: 'number',
+  } satisfies Shape<ReputationRecord>,
+} as const;
+
+export type RecordKind = keyof typeof SHAPES;
+
+interface RecordTypes {
+  layout: LayoutRecord;
+  blobMeta: BlobMetaRecord;
+  receipt: ReceiptRecord;
+  candidateStatus: CandidateStatusRecord;
+  reputation: ReputationRecord;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export function encodeRecord<K extends RecordKind>(kind: K, record: RecordTypes[K]): Uint8Array {
+  const fields: Record<string, unknown> = { v: RECORD_VERSION };
+  for (const name of Object.keys(SHAPES[kind])) fields[name] = (record as never)[name];
+  return encoder.encode(JSON.stringify(fields));
+}
+
+export function decodeRecord<K extends RecordKind>(kind: K, bytes: Uint8Array): RecordTypes[K] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(decoder.decode(bytes));
+  } catch (cause) {
+    throw new StoreError('corrupt_record', `${kind}: not JSON`, { cause });
+  }
+  if (typeof parsed !== 'object' || parsed === null) {
+    throw new StoreError('corrupt_record', `${kind}: not an object`);
+  }
+  const fields = parsed as Record<string, unknown>;
+  if (fields['v'] !== RECORD_VERSION) {
+    throw new StoreError('corrupt_record', `${kind}: unknown version ${String(fields['v'])}`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [name, type] of Object.entries(SHAPES[kind])) {
+    const value = fields[name];
+    if (typeof value !== type || (type === 'number' && !Number.isFinite(value))) {
+      throw new StoreError('corrupt_record', `${kind}: field ${name}`);
+    }
+    out[name] = value;
+  }
+  return out as unknown as RecordTypes[K];
+}
