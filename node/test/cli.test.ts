@@ -1,54 +1,11 @@
 // Runs the real `nightshift` command, as a user would, against fresh temporary data dirs.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { assertNoStackTrace, freshDir, nightshift, peerIdIn } from '../testing/cli.ts';
 
-const bin = fileURLToPath(new URL('../bin/nightshift.js', import.meta.url));
 const nodeVersion = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const scratch = mkdtempSync(join(tmpdir(), 'nightshift-cli-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
-
-let dirs = 0;
-/** A path for a data dir that does not exist yet. */
-function freshDir(): string {
-  dirs += 1;
-  return join(scratch, `dir-${dirs}`);
-}
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the bin with a clean environment: HOME and XDG_DATA_HOME point into the scratch dir. */
-function nightshift(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const home = join(scratch, 'home');
-  const options = {
-    cwd: scratch,
-    env: { PATH: process.env['PATH'] ?? '', HOME: home, XDG_DATA_HOME: join(home, 'data'), ...env },
-  };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], options, (error, stdout, stderr) => {
-      const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
-
-function peerIdIn(text: string): string {
-  const match = /12D3KooW[1-9A-HJ-NP-Za-km-z]+/.exec(text);
-  assert.ok(match, `no peer id in: ${text}`);
-  return match[0];
-}
-
-function assertNoStackTrace(run: Run): void {
-  assert.doesNotMatch(run.stdout + run.stderr, /\n\s+at /, 'a stack trace was printed');
-}
 
 describe('nightshift --help and --version', { concurrency: true }, () => {
   it('prints help listing the commands and global options, and exits 0', async () => {

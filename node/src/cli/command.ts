@@ -2,6 +2,7 @@
 // commands/index.ts; program.ts turns the list into commander commands.
 import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
+import type { CliErrorCode } from './errors.ts';
 
 /** Options every command inherits from the program. */
 export interface GlobalOptions {
@@ -24,6 +25,9 @@ export interface Invocation<Options> {
 export interface CommandResult {
   data: unknown;
   text: string;
+  /** Set when the command ran but found a failure (an audit that failed): the result is
+   *  still printed, and the exit code is this code's. */
+  failure?: CliErrorCode;
 }
 
 export interface CommandSpec<Options = unknown> {

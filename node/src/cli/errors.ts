@@ -1,6 +1,8 @@
 // Every way a command can fail has a stable string code; scripts branch on the code (shown in
 // `--json` errors) or on the exit code, never on message text. This file is the one place
 // that maps codes to exit codes: README.md's table lists the same.
+
+import { StoreError } from '@nightshift/store';
 import { CommanderError } from 'commander';
 import { IdentityError, type IdentityErrorCode } from '../identity.ts';
 
@@ -13,6 +15,14 @@ export type CliErrorCode =
   | 'usage'
   /** The command is part of the interface but not implemented yet. */
   | 'not_built_yet'
+  /** A named thing (a target, an entry) is not in this node's store. */
+  | 'not_found'
+  /** The data directory holds no store yet. */
+  | 'no_store'
+  /** Another process (a running node) has the store open. */
+  | 'store_locked'
+  /** The store cannot be read: another layout version, or damaged records. */
+  | 'store_unreadable'
   | IdentityErrorCode;
 
 export const exitCodes: Readonly<Record<CliErrorCode, number>> = {
@@ -20,6 +30,10 @@ export const exitCodes: Readonly<Record<CliErrorCode, number>> = {
   internal: 1,
   usage: 2,
   not_built_yet: 3,
+  no_store: 4,
+  store_locked: 4,
+  store_unreadable: 4,
+  not_found: 5,
   data_dir_unwritable: 4,
   identity_missing: 4,
   identity_corrupt: 4,
@@ -49,6 +63,10 @@ export class CliError extends Error {
 export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof IdentityError) return new CliError(err.code, err.message, { cause: err });
+  if (err instanceof StoreError) {
+    const code = err.code === 'store_locked' ? 'store_locked' : 'store_unreadable';
+    return new CliError(code, err.message, { cause: err });
+  }
   if (err instanceof CommanderError) {
     // Commander prefixes its messages with "error: "; ours are printed with our own prefix.
     return new CliError('usage', err.message.replace(/^error: /, ''), { cause: err });

@@ -3,7 +3,7 @@
 import { CommanderError } from 'commander';
 import { commands } from './commands/index.ts';
 import { type CliContext, processContext } from './context.ts';
-import { CliError, EXIT_OK, toCliError } from './errors.ts';
+import { CliError, EXIT_OK, exitCodes, toCliError } from './errors.ts';
 import { printError, printResult } from './output.ts';
 import { buildProgram } from './program.ts';
 import { cliVersion } from './version.ts';
@@ -11,6 +11,7 @@ import { cliVersion } from './version.ts';
 export async function main(argv: string[], context?: CliContext): Promise<number> {
   // Known before parsing, so that even a parse error is reported as JSON when asked.
   let json = wantsJson(argv);
+  let exitCode = EXIT_OK;
   let ctx: CliContext | undefined = context;
   try {
     ctx ??= processContext();
@@ -21,10 +22,11 @@ export async function main(argv: string[], context?: CliContext): Promise<number
       onResult: (result, globals) => {
         json = globals.json;
         printResult(ctx!, json, result);
+        if (result.failure) exitCode = exitCodes[result.failure];
       },
     });
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT_OK;
+    return exitCode;
   } catch (err) {
     return fail(ctx, json, err);
   }

@@ -1,7 +1,8 @@
 // Every command of `nightshift`, in the order `nightshift --help` lists them.
 // A new command is one file in this folder that exports a CommandSpec, added here.
 import type { CommandSpec } from '../command.ts';
+import { auditCommand } from './audit.ts';
 import { demoCommand } from './demo.ts';
 import { initCommand } from './init.ts';
 
-export const commands: readonly CommandSpec[] = [initCommand, demoCommand];
+export const commands: readonly CommandSpec[] = [initCommand, auditCommand, demoCommand];
