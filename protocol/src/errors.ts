@@ -8,7 +8,6 @@
 export const ERROR_CODES = {
   // Decoding: the bytes are not the canonical encoding of a known object.
   decode_truncated: 'reject',
-  decode_trailing_bytes: 'reject',
   decode_too_large: 'reject',
   decode_unknown_kind: 'reject',
   decode_wrong_kind: 'reject',
@@ -23,7 +22,6 @@ export const ERROR_CODES = {
   decode_bad_bool: 'reject',
   decode_bad_enum: 'reject',
   decode_bad_utf8: 'reject',
-  decode_bad_length: 'reject',
   decode_too_long: 'reject',
   decode_unsorted: 'reject',
 
@@ -41,6 +39,7 @@ export const ERROR_CODES = {
   target_invalid_paths: 'reject',
   target_invalid_command: 'reject',
   target_invalid_number: 'reject',
+  target_invalid_hardware: 'reject',
   target_invalid_quorum: 'reject',
   target_invalid_metric: 'reject',
   target_invalid_search_space: 'reject',
@@ -55,6 +54,8 @@ export const ERROR_CODES = {
   duplicate: 'ignore',
 
   // Candidates and commitments.
+  unknown_commitment: 'ignore',
+  reveal_too_early: 'ignore',
   wrong_target: 'reject',
   immutable_path_changed: 'reject',
   claim_not_improvement: 'reject',
@@ -68,6 +69,7 @@ export const ERROR_CODES = {
 
   // Log entries.
   bad_height: 'reject',
+  candidate_mismatch: 'reject',
   quorum_not_met: 'reject',
   metric_mismatch: 'reject',
   not_improvement: 'reject',

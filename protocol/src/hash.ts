@@ -25,9 +25,19 @@ function prefixOf(tag: Tag): Uint8Array {
 
 /** Domain-separated hash: SHA-256(u8(len(tag)) ‖ tag ‖ part₁ ‖ part₂ ‖ …). */
 export function taggedHash(tag: Tag, ...parts: Uint8Array[]): Hash {
-  const h = sha256.create().update(prefixOf(tag));
+  const h = taggedHasher(tag);
   for (const part of parts) h.update(part);
   return h.digest();
+}
+
+export interface Hasher {
+  update(data: Uint8Array): Hasher;
+  digest(): Hash;
+}
+
+/** The same hash, fed in pieces: for content too large to hold at once (streamed blobs). */
+export function taggedHasher(tag: Tag): Hasher {
+  return sha256.create().update(prefixOf(tag));
 }
 
 /** Hashes print as lower-case hex; short forms are the first 12 digits. */

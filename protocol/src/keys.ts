@@ -1,6 +1,7 @@
 import { publicKeyFromRaw } from '@libp2p/crypto/keys';
 import type { PrivateKey, PublicKey } from '@libp2p/interface';
 import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { toHex } from './bytes.ts';
 
 /**
@@ -19,6 +20,9 @@ function parsePublicKey(raw: PublicKeyBytes): PublicKey | null {
   let value = parsed.get(key);
   if (value === undefined) {
     try {
+      // A key must decode to a curve point of large order: a small-order key could
+      // "sign" many messages at once, and libp2p's parser does not look at the point.
+      if (ed25519.Point.fromBytes(raw).isSmallOrder()) throw new Error('small order');
       value = publicKeyFromRaw(raw);
       if (value.type !== 'Ed25519') value = null;
     } catch {

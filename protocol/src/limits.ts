@@ -18,4 +18,6 @@ export const LIMITS = {
   maxStatusHeads: 10_000,
   /** How far ahead of a receiver's clock a signed time may be before it is ignored. */
   maxClockSkewMs: 120_000,
+  /** The longest reveal delay a target may ask for. */
+  maxRevealDelayMs: 600_000,
 } as const;

@@ -3,6 +3,7 @@
  * oversized varints, non-finite or negative-zero doubles, bad booleans, enums and UTF-8,
  * lengths over a field's bound, and lists out of order (PROTOCOL.md, "Encoding").
  */
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Reader } from '../src/codec/reader.ts';
 import {
@@ -11,6 +12,7 @@ import {
   decodeStatus,
   decodeTree,
   encodeObject,
+  targetCodec,
 } from '../src/index.ts';
 import { ChainBuilder, makeFixture } from '../testing/index.ts';
 import { assertThrowsCode, bytes, withByte } from './helpers.ts';
@@ -133,5 +135,17 @@ describe('decoding: strings, lengths and order', () => {
       'decode_unsorted',
       'reject',
     );
+  });
+});
+
+describe('decoding from a Node Buffer', () => {
+  it('gives plain Uint8Array fields that do not share memory with the input', async () => {
+    const fixture = await makeFixture();
+    const input = Buffer.from(encodeObject(targetCodec, fixture.target));
+    const decoded = decodeObject(targetCodec, input);
+    assert.equal(Object.getPrototypeOf(decoded.author), Uint8Array.prototype);
+    const before = Uint8Array.from(decoded.author);
+    input.fill(0);
+    assert.deepEqual(decoded.author, before);
   });
 });

@@ -41,6 +41,11 @@ describe('validateEntry: place in the chain', () => {
     assertError(error, 'bad_height', 'reject');
   });
 
+  it('rejects entry 0 that names a parent, without waiting for the parent', async () => {
+    const error = await validateEntry({ ...next, height: 0 }, { target, parent: undefined, now });
+    assertError(error, 'bad_height', 'reject');
+  });
+
   it('rejects an entry that is not exactly one above its parent', async () => {
     for (const height of [0, 2, 7]) {
       assertError(await check({ height }), 'bad_height', 'reject');
@@ -61,10 +66,10 @@ describe('validateEntry: place in the chain', () => {
 
   it('rejects a candidate that builds on another parent than the entry', async () => {
     const prev = new Uint8Array(32).fill(1);
-    assertError(await check({ prev }), 'attestation_mismatch', 'reject');
+    assertError(await check({ prev }), 'candidate_mismatch', 'reject');
     const onGenesis = { ...genesis, candidate: next.candidate };
     const error = await validateEntry(onGenesis, { target, parent: undefined, now });
-    assertError(error, 'attestation_mismatch', 'reject');
+    assertError(error, 'candidate_mismatch', 'reject');
   });
 });
 

@@ -14,12 +14,6 @@ import { ERROR_CODES, type ErrorCode } from '../src/index.ts';
  * leaves this list and gets a test.
  */
 const NOT_PRODUCED_BY_PROTOCOL: Partial<Record<ErrorCode, string>> = {
-  // Reserved for decoding, but the decoder reads fields to the end of the input, so bytes
-  // after the signature are reported as decode_field_order (see decode-framing.test.ts).
-  decode_trailing_bytes: 'reserved; trailing bytes surface as decode_field_order',
-  // Reserved for decoding; every length prefix is checked as decode_too_long (over the
-  // field's bound) or decode_truncated (past the end of the input).
-  decode_bad_length: 'reserved; lengths surface as decode_too_long or decode_truncated',
   // Produced by callers: a node that already stored an object ignores it again.
   duplicate: 'produced by callers (store, gossip)',
   // Produced by callers: the chain auditor compares a stored head with chooseHead's.

@@ -16,6 +16,7 @@ import {
   TAG,
   type Tag,
   taggedHash,
+  taggedHasher,
   toHex,
 } from '../src/index.ts';
 import { referenceTaggedHash } from './vectors.ts';
@@ -91,5 +92,14 @@ describe('byte helpers', () => {
         assert.equal(equalBytes(a, b), byHex === 0);
       }),
     );
+  });
+});
+
+describe('taggedHasher', () => {
+  it('gives the same hash fed in pieces as taggedHash over the whole', () => {
+    const data = Uint8Array.from({ length: 5000 }, (_, i) => i % 251);
+    const hasher = taggedHasher(TAG.blob);
+    for (let i = 0; i < data.length; i += 777) hasher.update(data.subarray(i, i + 777));
+    assert.deepEqual(hasher.digest(), taggedHash(TAG.blob, data));
   });
 });

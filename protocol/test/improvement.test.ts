@@ -115,3 +115,26 @@ describe('median', () => {
     );
   });
 });
+
+describe('median of very large values', () => {
+  it('does not overflow for two values near the largest double', () => {
+    const big = Number.MAX_VALUE;
+    assert.equal(median([big, big]), big);
+    assert.equal(median([big, big / 2]), (big / 4) * 3);
+  });
+
+  it('agrees with (a + b) / 2 wherever that does not overflow', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }),
+        fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }),
+        (a, b) => {
+          const expected = (Math.min(a, b) + Math.max(a, b)) / 2;
+          // Subnormal halves can lose a bit; everything else must match exactly.
+          if (Math.abs(a) < 1e-300 || Math.abs(b) < 1e-300) return;
+          assert.equal(median([a, b]), expected === 0 ? 0 : expected);
+        },
+      ),
+    );
+  });
+});

@@ -92,3 +92,12 @@ describe('isPrintableLine', () => {
     }
   });
 });
+
+describe('isPrintableLine, beyond ASCII', () => {
+  it('refuses C1 control characters and the Unicode line and paragraph separators', () => {
+    for (const text of ['a\u0085b', 'a\u009bb', 'a\u2028b', 'a\u2029b']) {
+      assert.equal(isPrintableLine(text), false, JSON.stringify(text));
+    }
+    assert.equal(isPrintableLine('\u00a0non-breaking space and \u00e9'), true);
+  });
+});

@@ -98,6 +98,9 @@ describe('keys', () => {
   it('accept 32-byte public keys only', () => {
     assert.equal(isValidPublicKey(publicKeyOf(author)), true);
     assert.equal(isValidPublicKey(new Uint8Array(31)), false);
+    // 32 bytes that are no curve point (y >= p), and a point of small order (the identity).
+    assert.equal(isValidPublicKey(new Uint8Array(32).fill(0xff)), false);
+    assert.equal(isValidPublicKey(Uint8Array.of(1, ...new Uint8Array(31))), false);
     assert.equal(isValidPublicKey(new Uint8Array(33)), false);
   });
 });

@@ -32,7 +32,7 @@ const signed = (t: Target) => signObject(TARGET, t, fixture.researcher);
 
 describe('validateTarget: metric', () => {
   it('rejects a metric without a valid name or pattern', async () => {
-    for (const change of [{ name: '' }, { name: 'BPC' }, { name: 'b pc' }, { pattern: '' }]) {
+    for (const change of [{ name: '' }, { name: '1bpc' }, { name: 'b pc' }, { pattern: '' }]) {
       assertError(
         await validateTarget(withMetric(change), { now }),
         'target_invalid_metric',
@@ -41,8 +41,15 @@ describe('validateTarget: metric', () => {
     }
   });
 
+  it('accepts metric names such as val_bpb, val.loss and BPC', async () => {
+    for (const name of ['val_bpb', 'val.loss', 'BPC', 'top-1']) {
+      assert.equal(await validateTarget(await signed(withMetric({ name })), { now }), undefined);
+    }
+  });
+
   it('rejects a stdout pattern that is no regular expression or has no group', async () => {
-    for (const pattern of ['^bpc ([0-9.]+', '^bpc [0-9.]+$', '^bpc (?:[0-9.]+)$', '[']) {
+    // The last one is valid without the `u` flag, and the pattern is compiled with it.
+    for (const pattern of ['^bpc ([0-9.]+', '^bpc [0-9.]+$', '^bpc (?:[0-9.]+)$', '[', '(\\-)']) {
       const error = await validateTarget(withMetric({ pattern }), { now });
       assertError(error, 'target_invalid_metric', 'reject');
     }

@@ -77,20 +77,32 @@ describe('validateTarget: the manifest', () => {
     }
   });
 
-  it('rejects negative deltas, a run count outside 1-15, and non-positive limits', async () => {
+  it('rejects a minDelta that is not positive, a negative tolerance, a run count outside 1-15, non-positive limits and a long reveal delay', async () => {
     const limits = (change: Partial<Target['limits']>) => ({ ...target.limits, ...change });
     for (const changes of [
       { minDelta: -0.001 },
+      { minDelta: 0 },
       { tolerance: -1 },
       { runs: 0 },
       { runs: LIMITS.maxRuns + 1 },
       { limits: limits({ wallSeconds: 0 }) },
       { limits: limits({ processes: 0 }) },
-      { hardware: '' },
-      { hardware: 'gpu\n' },
+      { revealDelayMs: LIMITS.maxRevealDelayMs + 1 },
     ]) {
       assertError(await check(changes), 'target_invalid_number', 'reject');
     }
+  });
+
+  it('rejects a hardware class that is empty, has spaces or control characters', async () => {
+    for (const hardware of ['', 'gpu\n', 'gpu a100', '-gpu']) {
+      assertError(await check({ hardware }), 'target_invalid_hardware', 'reject');
+    }
+    const gpu = await signObject(
+      TARGET,
+      { ...target, hardware: 'gpu:a100-80gb' },
+      fixture.researcher,
+    );
+    assert.equal(await validateTarget(gpu, { now }), undefined);
   });
 
   it('rejects a quorum outside 1..verifiers, and a verifier that is no Ed25519 key', async () => {
@@ -154,5 +166,11 @@ describe('validateTargetFiles', () => {
     // A directory pattern is present when some file lies under it.
     const dataDir = { ...target, heldOutPaths: ['data/'] };
     assert.equal(validateTargetFiles(dataDir, fixture.tree), undefined);
+  });
+
+  it('rejects a score command that runs a file a candidate may change', () => {
+    const scoresMutable = { ...target, score: ['python3', 'train.py', '--score'] };
+    const error = validateTargetFiles(scoresMutable, fixture.tree);
+    assertError(error, 'target_invalid_paths', 'reject');
   });
 });

@@ -112,3 +112,26 @@ describe('makeTree', () => {
     assert.deepEqual(treeHash(makeTree([...files].reverse())), treeHash(tree));
   });
 });
+
+describe('validateTree: one spelling per file on every file system', () => {
+  it('rejects two paths that differ only in case', () => {
+    const tree = makeTree([...baseline.files, fileAt('Train.py')]);
+    assertError(validateTree(tree), 'tree_path_conflict', 'reject');
+  });
+
+  it('rejects a path that is not in Unicode normalization form C', () => {
+    const decomposed = 'cafe\u0301.txt';
+    assertError(validateTree(makeTree([fileAt(decomposed)])), 'tree_invalid_path', 'reject');
+    assert.equal(validateTree(makeTree([fileAt(decomposed.normalize('NFC'))])), undefined);
+  });
+
+  it('lists changed paths in the byte order of their UTF-8, like the encoding', () => {
+    // U+1F600 sorts before U+FF21 in UTF-16 code units (a surrogate, 0xD83D) but after it
+    // in UTF-8 bytes (F0 against EF).
+    const after = makeTree([fileAt('\uff21'), fileAt('\u{1f600}')]);
+    assert.deepEqual(
+      changedPaths(makeTree([]), after),
+      after.files.map((f) => f.path),
+    );
+  });
+});

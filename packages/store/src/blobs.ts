@@ -6,28 +6,23 @@
  * so a 100 MB file never sits in one value or one buffer.
  */
 
-import { blobHash, equalBytes, type Hash, hashHex, TAG } from '@nightshift/protocol';
-import { sha256 } from '@noble/hashes/sha2.js';
+import {
+  blobHash,
+  equalBytes,
+  type Hash,
+  type Hasher,
+  hashHex,
+  TAG,
+  taggedHasher,
+} from '@nightshift/protocol';
 import type { Database, Sublevel } from './database.ts';
 import { StoreError } from './errors.ts';
 import { BLOB_CHUNK_BYTES, chunkKey, prefixRange } from './keys.ts';
 import { KeyedMutex } from './mutex.ts';
 import { type BlobMetaRecord, decodeRecord, encodeRecord } from './records.ts';
 
-/**
- * An incremental blobHash. protocol/ hashes whole buffers; this follows the same definition,
- * SHA-256(u8(len(tag)) ‖ tag ‖ content), and a test pins it to `blobHash`.
- */
-export function blobHasher() {
-  const tag = new TextEncoder().encode(TAG.blob);
-  const h = sha256.create().update(Uint8Array.of(tag.length)).update(tag);
-  return {
-    update(chunk: Uint8Array) {
-      h.update(chunk);
-    },
-    digest: (): Hash => h.digest(),
-  };
-}
+/** An incremental blobHash, for content that arrives in chunks. */
+export const blobHasher = (): Hasher => taggedHasher(TAG.blob);
 
 export class BlobRepository {
   private readonly chunks: Sublevel;

@@ -70,7 +70,8 @@ export class Reader {
 
   raw(n: number): Uint8Array {
     this.need(n);
-    const out = this.bytes.slice(this.pos, this.pos + n);
+    // A copy as a plain Uint8Array, even from a Node Buffer (whose slice shares memory).
+    const out = new Uint8Array(this.bytes.subarray(this.pos, this.pos + n));
     this.pos += n;
     return out;
   }

@@ -1,5 +1,6 @@
 import { compareBytes } from '../bytes.ts';
 import { ProtocolError } from '../errors.ts';
+import { KIND } from '../tags.ts';
 import { Reader } from './reader.ts';
 import { Writer } from './writer.ts';
 
@@ -273,9 +274,11 @@ export function decodeObject<T>(codec: ObjectCodec<T>, bytes: Uint8Array): T {
   return decodeObjectWithBody(codec, bytes).value;
 }
 
-const KNOWN_KINDS = new Set<number>();
+// Every kind byte of the protocol, whichever object modules happen to be loaded.
+const KNOWN_KINDS = new Set<number>(Object.values(KIND));
+const DEFINED_KINDS = new Set<number>();
 
-/** Declares an object kind; every kind byte is registered once. */
+/** Declares an object kind; every kind byte is defined once. */
 export function defineObject<T>(spec: {
   kind: number;
   version: number;
@@ -283,8 +286,10 @@ export function defineObject<T>(spec: {
   maxSize: number;
   fields: readonly Field[];
 }): ObjectCodec<T> {
-  if (KNOWN_KINDS.has(spec.kind)) throw new Error(`kind ${spec.kind} defined twice`);
-  KNOWN_KINDS.add(spec.kind);
+  if (!KNOWN_KINDS.has(spec.kind) || DEFINED_KINDS.has(spec.kind)) {
+    throw new Error(`kind ${spec.kind}: not in KIND, or defined twice`);
+  }
+  DEFINED_KINDS.add(spec.kind);
   const numbers = spec.fields.map((f) => f.no);
   if (numbers.some((n, i) => i > 0 && n <= numbers[i - 1]!)) {
     throw new Error(`${spec.name}: field numbers must ascend`);

@@ -24,11 +24,13 @@ export function withinTolerance(measured: number, claimed: number, tolerance: nu
 
 /**
  * The median of several measurements: the middle value, or for an even count the mean of
- * the two middle values. Throws on an empty list: callers decide what no measurement means.
+ * the two middle values, computed as a/2 + b/2 so that it cannot overflow (it rounds the
+ * same as (a + b)/2 otherwise). Throws on an empty list: callers decide what no
+ * measurement means.
  */
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('median of no values');
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length % 2 === 1 ? sorted[mid]! : sorted[mid - 1]! / 2 + sorted[mid]! / 2;
 }

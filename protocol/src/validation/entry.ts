@@ -39,6 +39,8 @@ export async function validateEntry(
     // [REJECT] Only entry 0 has no parent.
     if (entry.height !== 0) return fail('bad_height', 'no parent above height 0');
   } else {
+    // [REJECT] Entry 0 has no parent.
+    if (entry.height === 0) return fail('bad_height', 'entry 0 names a parent');
     // [IGNORE] The parent entry is known.
     if (!parent) return fail('unknown_parent');
     // [REJECT] The parent is of the same target, one below.
@@ -47,7 +49,7 @@ export async function validateEntry(
   }
   // [REJECT] The candidate is of this target and builds on this entry's parent.
   if (!equalBytes(candidate.target, entry.target) || !equalBytes(candidate.parent, entry.prev)) {
-    return fail('attestation_mismatch', 'candidate is for another target or parent');
+    return fail('candidate_mismatch');
   }
   // [REJECT] At least `quorum` attestations, one per verifier. Decoding enforces the order,
   // but an entry assembled in memory has not been decoded: a repeated verifier would count
@@ -56,7 +58,7 @@ export async function validateEntry(
   if (verifiers.size !== attestations.length) {
     return fail('quorum_not_met', 'a verifier attests more than once');
   }
-  if (attestations.length < target.quorum) {
+  if (attestations.length < Math.max(1, target.quorum)) {
     return fail('quorum_not_met', `${attestations.length} of ${target.quorum}`);
   }
   // [REJECT] The entry's metric is the median of its attestations' metrics, ...
@@ -66,12 +68,8 @@ export async function validateEntry(
   }
   // ... beats the parent by minDelta, ...
   const { direction } = target.metric;
-  if (
-    parent &&
-    !isGenesis &&
-    !beatsByMinDelta(entry.metric, parent.metric, target.minDelta, direction)
-  ) {
-    return fail('not_improvement', `${entry.metric} vs ${parent.metric}`);
+  if (!isGenesis && !beatsByMinDelta(entry.metric, parent!.metric, target.minDelta, direction)) {
+    return fail('not_improvement', `${entry.metric} vs ${parent!.metric}`);
   }
   // ... and lies within tolerance of the claim.
   if (!withinTolerance(entry.metric, candidate.claim, target.tolerance)) {

@@ -2,14 +2,17 @@ import { utf8 } from '../bytes.ts';
 import { LIMITS } from '../limits.ts';
 
 /**
- * Path rules (PROTOCOL.md, "Trees"): relative, `/`-separated, at most 1024 bytes of UTF-8,
- * no empty, `.` or `..` segment, no backslash and no control character. One spelling per
+ * Path rules (PROTOCOL.md, "Trees"): relative, `/`-separated, at most 1024 bytes of UTF-8
+ * in Unicode normalization form C, no empty, `.` or `..` segment, no backslash and no
+ * control character. One spelling per
  * file, so the same files always give the same tree hash, and no path escapes a workspace.
  */
 export function isValidPath(path: string): boolean {
   if (path.length === 0 || utf8(path).length > LIMITS.pathBytes) return false;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   if (/[\u0000-\u001f\u007f\\]/.test(path)) return false;
+  // One spelling per name: Unicode text in normalization form C only.
+  if (path.normalize('NFC') !== path) return false;
   return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
@@ -31,8 +34,8 @@ export function patternsOverlap(a: string, b: string): boolean {
   return matchesPattern(a, b) || matchesPattern(b, a) || a === b;
 }
 
-/** Single-line printable text: no control characters (descriptions, names, reasons). */
+/** Single-line printable text: no C0 or C1 control character, no line or paragraph separator. */
 export function isPrintableLine(text: string): boolean {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  return !/[\u0000-\u001f\u007f]/.test(text);
+  return !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(text);
 }

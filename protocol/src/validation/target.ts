@@ -16,6 +16,8 @@ import {
 import { validateTree } from './tree.ts';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const HARDWARE = /^[a-z0-9][a-z0-9:._-]{0,63}$/;
 
 export interface TargetContext {
   /** Local time in ms, for the future-time check. */
@@ -68,23 +70,26 @@ function checkManifest(t: Target): ProtocolError | undefined {
     }
   }
 
-  // [REJECT] minDelta and tolerance are >= 0; runs is 1-15; every limit is positive.
-  if (t.minDelta < 0 || t.tolerance < 0) return fail('target_invalid_number', 'negative');
+  // [REJECT] minDelta > 0 (an entry must improve on its parent), tolerance >= 0, runs is
+  // 1-15, every limit is positive, and the reveal delay is at most LIMITS.maxRevealDelayMs.
+  if (!(t.minDelta > 0)) return fail('target_invalid_number', 'minDelta must be positive');
+  if (t.tolerance < 0) return fail('target_invalid_number', 'tolerance is negative');
   if (t.runs < 1 || t.runs > LIMITS.maxRuns) return fail('target_invalid_number', 'runs');
   const { wallSeconds, memoryMb, outputMb, processes } = t.limits;
   if (Math.min(wallSeconds, memoryMb, outputMb, processes) < 1) {
     return fail('target_invalid_number', 'limits');
   }
-  if (!isPrintableLine(t.hardware) || t.hardware.length === 0) {
-    return fail('target_invalid_number', 'hardware class');
-  }
+  if (t.revealDelayMs > LIMITS.maxRevealDelayMs) return fail('target_invalid_number', 'reveal');
+  // [REJECT] The hardware class is 1-64 of [a-z0-9:._-], starting with a letter or digit.
+  if (!HARDWARE.test(t.hardware)) return fail('target_invalid_hardware', t.hardware);
 
-  // [REJECT] 1 <= quorum <= number of verifiers; every verifier is an Ed25519 key.
+  // [REJECT] 1 <= quorum <= number of verifiers; every verifier is a valid Ed25519 key.
+  // (An invalid author key cannot have signed: that is bad_signature, below.)
   if (t.verifiers.length === 0 || t.quorum < 1 || t.quorum > t.verifiers.length) {
     return fail('target_invalid_quorum', `${t.quorum} of ${t.verifiers.length}`);
   }
-  if (!t.verifiers.every(isValidPublicKey) || !isValidPublicKey(t.author)) {
-    return fail('target_invalid_quorum', 'not an Ed25519 key');
+  if (!t.verifiers.every(isValidPublicKey)) {
+    return fail('target_invalid_quorum', 'a verifier is not a valid Ed25519 key');
   }
 
   const metric = checkMetric(t);
@@ -98,8 +103,9 @@ function checkManifest(t: Target): ProtocolError | undefined {
 
 function checkMetric({ metric }: Target): ProtocolError | undefined {
   // [REJECT] The metric has a name and a pattern; a json-file metric names its file, a
-  // stdout-line metric does not, and its pattern is a regular expression with a group.
-  if (!NAME.test(metric.name) || metric.pattern.length === 0) {
+  // stdout-line metric does not, and its pattern is an ECMAScript regular expression (with
+  // the `u` flag, matched against each line of stdout) that has a capture group.
+  if (!METRIC_NAME.test(metric.name) || metric.pattern.length === 0) {
     return fail('target_invalid_metric', 'name or pattern');
   }
   if (metric.source === 'json-file') {
@@ -110,7 +116,7 @@ function checkMetric({ metric }: Target): ProtocolError | undefined {
   }
   if (metric.file !== undefined) return fail('target_invalid_metric', 'stdout-line has no file');
   try {
-    if (new RegExp(`${metric.pattern}|`).exec('')!.length < 2) {
+    if (new RegExp(`${metric.pattern}|`, 'u').exec('')!.length < 2) {
       return fail('target_invalid_metric', 'pattern needs a capture group');
     }
   } catch {
@@ -156,5 +162,13 @@ export function validateTargetFiles(target: Target, tree: Tree): ProtocolError |
     ...target.searchSpace.map((p) => p.file),
   ];
   const missing = named.find((p) => !exists(p));
-  return missing === undefined ? undefined : fail('target_file_missing', missing);
+  if (missing !== undefined) return fail('target_file_missing', missing);
+  // [REJECT] No file that the score command names is mutable: the metric must come from
+  // code a candidate cannot change (DESIGN rule 1).
+  const scored = target.score.find(
+    (arg) => paths.includes(arg) && matchesAny(arg, target.mutablePaths),
+  );
+  return scored === undefined
+    ? undefined
+    : fail('target_invalid_paths', `score runs mutable ${scored}`);
 }

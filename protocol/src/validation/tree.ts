@@ -1,4 +1,4 @@
-import { equalBytes } from '../bytes.ts';
+import { compareBytes, equalBytes, utf8 } from '../bytes.ts';
 import { fail, type ProtocolError } from '../errors.ts';
 import type { Hash } from '../hash.ts';
 import { LIMITS } from '../limits.ts';
@@ -12,10 +12,15 @@ export function validateTree(tree: Tree, expectedHash?: Hash): ProtocolError | u
     return fail('tree_hash_mismatch');
   }
   const paths = new Set<string>();
+  const folded = new Set<string>();
   let total = 0;
   for (const file of tree.files) {
     // [REJECT] Every path follows the path rules.
     if (!isValidPath(file.path)) return fail('tree_invalid_path', JSON.stringify(file.path));
+    // [REJECT] No two paths differ only in case: they would be one file on macOS and Windows.
+    const lower = file.path.toLowerCase();
+    if (folded.has(lower)) return fail('tree_path_conflict', `${file.path} differs only in case`);
+    folded.add(lower);
     paths.add(file.path);
     total += file.size;
   }
@@ -46,7 +51,7 @@ export function changedPaths(before: Tree, after: Tree): string[] {
       changed.push(file.path);
     }
   }
-  return [...changed, ...old.keys()].sort();
+  return [...changed, ...old.keys()].sort((a, b) => compareBytes(utf8(a), utf8(b)));
 }
 
 /** The first changed path that a candidate was not allowed to change, if any. */
