@@ -8,18 +8,26 @@
 import fc from 'fast-check';
 import {
   type Attestation,
+  attestationCodec,
   type Candidate,
   type Commitment,
+  candidateCodec,
+  commitmentCodec,
   compareBytes,
+  entryCodec,
   type Head,
   type LogEntry,
   type MetricSpec,
   type NamedMetric,
+  type ObjectCodec,
   type SearchParam,
   type Status,
+  statusCodec,
   type Target,
   type Tree,
   type TreeFile,
+  targetCodec,
+  treeCodec,
   utf8,
 } from '../src/index.ts';
 
@@ -218,3 +226,14 @@ export const entry = record<LogEntry>({
 const head = record<Head>({ target: hash, head: hash, height: uint, metric: f64 });
 
 export const status = record<Status>({ heads: sortedBy(head, (h) => h.target, 16) });
+
+/** Every object kind: its name, its codec and an arbitrary of its values. */
+export const kinds: [string, ObjectCodec<unknown>, fc.Arbitrary<unknown>][] = [
+  ['target', targetCodec as ObjectCodec<unknown>, target],
+  ['tree', treeCodec as ObjectCodec<unknown>, tree],
+  ['commitment', commitmentCodec as ObjectCodec<unknown>, commitment],
+  ['candidate', candidateCodec as ObjectCodec<unknown>, candidate],
+  ['attestation', attestationCodec as ObjectCodec<unknown>, attestation],
+  ['entry', entryCodec as ObjectCodec<unknown>, entry],
+  ['status', statusCodec as ObjectCodec<unknown>, status],
+];

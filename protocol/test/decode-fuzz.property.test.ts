@@ -7,31 +7,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
-  attestationCodec,
   candidateCodec,
-  commitmentCodec,
   decodeObject,
   encodeObject,
-  entryCodec,
   isProtocolError,
   type ObjectCodec,
-  statusCodec,
-  targetCodec,
-  treeCodec,
 } from '../src/index.ts';
 import * as arb from './arbitraries.ts';
 import { hex } from './helpers.ts';
 import { fromHexString, readVectors } from './vectors.ts';
 
-const kinds: [string, ObjectCodec<unknown>, fc.Arbitrary<unknown>][] = [
-  ['target', targetCodec as ObjectCodec<unknown>, arb.target],
-  ['tree', treeCodec as ObjectCodec<unknown>, arb.tree],
-  ['commitment', commitmentCodec as ObjectCodec<unknown>, arb.commitment],
-  ['candidate', candidateCodec as ObjectCodec<unknown>, arb.candidate],
-  ['attestation', attestationCodec as ObjectCodec<unknown>, arb.attestation],
-  ['entry', entryCodec as ObjectCodec<unknown>, arb.entry],
-  ['status', statusCodec as ObjectCodec<unknown>, arb.status],
-];
+const { kinds } = arb;
 
 const article = (name: string) => (/^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`);
 

@@ -8,26 +8,17 @@ import {
   ATTESTATION,
   type Attestation,
   compareBytes,
-  entryHash,
   equalBytes,
   LIMITS,
-  type LogEntry,
   publicKeyOf,
   signObject,
   validateEntry,
 } from '../src/index.ts';
-import { ChainBuilder, makeFixture } from '../testing/index.ts';
+import { entryCase } from './entry-case.ts';
 import { assertError, flipBit } from './helpers.ts';
 
-const fixture = await makeFixture({ minDelta: 0.25, tolerance: 0.125, verifierCount: 3 });
-const { target, verifiers, workers } = fixture;
-const chain = new ChainBuilder(fixture);
-const genesis = await chain.genesis(2.5);
-const genesisHash = entryHash(genesis);
-const next = await chain.extend(genesis, genesisHash, { metric: 2.25 });
-const now = Number.POSITIVE_INFINITY;
-const ctx = { target, parent: genesis, now };
-const check = (changes: Partial<LogEntry>) => validateEntry({ ...next, ...changes }, ctx);
+const { fixture, chain, genesis, genesisHash, next, now, ctx, check } = await entryCase();
+const { verifiers, workers } = fixture;
 
 const keyOf = (a: Attestation) => verifiers.find((k) => equalBytes(publicKeyOf(k), a.verifier))!;
 /** The entry's first attestation changed and signed again, in place of the original. */

@@ -5,20 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { entryHash, entryTime, type LogEntry, validateEntry } from '../src/index.ts';
+import { entryHash, entryTime, validateEntry } from '../src/index.ts';
 import { ChainBuilder, makeFixture } from '../testing/index.ts';
+import { entryCase } from './entry-case.ts';
 import { assertError } from './helpers.ts';
 
-// Parent metric 2.5, minDelta 0.25, tolerance 0.125: all exact in binary.
-const fixture = await makeFixture({ minDelta: 0.25, tolerance: 0.125, verifierCount: 3 });
-const { target } = fixture;
-const chain = new ChainBuilder(fixture);
-const genesis = await chain.genesis(2.5);
-const genesisHash = entryHash(genesis);
-const next = await chain.extend(genesis, genesisHash, { metric: 2.25 });
-const now = Number.POSITIVE_INFINITY;
-const ctx = { target, parent: genesis, now };
-const check = (changes: Partial<LogEntry>) => validateEntry({ ...next, ...changes }, ctx);
+const { target, chain, genesis, genesisHash, next, now, ctx, check } = await entryCase();
 
 describe('validateEntry: place in the chain', () => {
   it('accepts entry 0 and an entry on it', async () => {

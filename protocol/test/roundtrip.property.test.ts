@@ -7,35 +7,20 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   ATTESTATION,
-  attestationCodec,
   CANDIDATE,
   COMMITMENT,
   candidateCodec,
-  commitmentCodec,
   decodeObject,
   decodeSigned,
   encodeObject,
-  entryCodec,
   idOf,
-  type ObjectCodec,
   type SignedKind,
-  statusCodec,
   TARGET,
-  targetCodec,
-  treeCodec,
 } from '../src/index.ts';
 import * as arb from './arbitraries.ts';
 import { hex } from './helpers.ts';
 
-const kinds: [string, ObjectCodec<unknown>, fc.Arbitrary<unknown>][] = [
-  ['target', targetCodec as ObjectCodec<unknown>, arb.target],
-  ['tree', treeCodec as ObjectCodec<unknown>, arb.tree],
-  ['commitment', commitmentCodec as ObjectCodec<unknown>, arb.commitment],
-  ['candidate', candidateCodec as ObjectCodec<unknown>, arb.candidate],
-  ['attestation', attestationCodec as ObjectCodec<unknown>, arb.attestation],
-  ['entry', entryCodec as ObjectCodec<unknown>, arb.entry],
-  ['status', statusCodec as ObjectCodec<unknown>, arb.status],
-];
+const { kinds } = arb;
 
 describe('round trips', () => {
   for (const [name, codec, values] of kinds) {
