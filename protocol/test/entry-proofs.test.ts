@@ -17,7 +17,7 @@ import {
 import { entryCase } from './entry-case.ts';
 import { assertError, flipBit } from './helpers.ts';
 
-const { fixture, chain, genesis, genesisHash, next, now, ctx, check } = await entryCase();
+const { fixture, chain, genesis, genesisHash, next, ctx, check } = await entryCase();
 const { verifiers, workers } = fixture;
 
 const keyOf = (a: Attestation) => verifiers.find((k) => equalBytes(publicKeyOf(k), a.verifier))!;
