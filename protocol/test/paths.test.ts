@@ -93,6 +93,14 @@ describe('isPrintableLine', () => {
   });
 });
 
+describe('isValidPath, beyond ASCII', () => {
+  it('refuses what a printable line refuses: C1 controls and line separators', () => {
+    for (const path of ['a\u0085b', 'dir/\u2028', 'x\u009b']) {
+      assert.equal(isValidPath(path), false, JSON.stringify(path));
+    }
+  });
+});
+
 describe('isPrintableLine, beyond ASCII', () => {
   it('refuses C1 control characters and the Unicode line and paragraph separators', () => {
     for (const text of ['a\u0085b', 'a\u009bb', 'a\u2028b', 'a\u2029b']) {

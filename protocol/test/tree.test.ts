@@ -114,9 +114,24 @@ describe('makeTree', () => {
 });
 
 describe('validateTree: one spelling per file on every file system', () => {
-  it('rejects two paths that differ only in case', () => {
+  it('rejects two paths that differ only in the case of ASCII letters', () => {
     const tree = makeTree([...baseline.files, fileAt('Train.py')]);
     assertError(validateTree(tree), 'tree_path_conflict', 'reject');
+  });
+
+  it('rejects a file whose name differs only in case from a directory', () => {
+    assertError(
+      validateTree(makeTree([fileAt('A'), fileAt('a/b')])),
+      'tree_path_conflict',
+      'reject',
+    );
+  });
+
+  it('folds ASCII letters only, the same on every platform', () => {
+    assert.equal(
+      validateTree(makeTree([fileAt('\u00c9t\u00e9'), fileAt('\u00e9t\u00e9')])),
+      undefined,
+    );
   });
 
   it('rejects a path that is not in Unicode normalization form C', () => {

@@ -24,8 +24,8 @@ export function withinTolerance(measured: number, claimed: number, tolerance: nu
 
 /**
  * The median of several measurements: the middle value, or for an even count the mean of
- * the two middle values, computed as a/2 + b/2 so that it cannot overflow (it rounds the
- * same as (a + b)/2 otherwise). Throws on an empty list: callers decide what no
+ * the two middle values, computed as a/2 + b/2 so that it cannot overflow (the same as
+ * (a + b)/2 wherever neither overflows nor a half is subnormal). Throws on an empty list: callers decide what no
  * measurement means.
  */
 export function median(values: readonly number[]): number {

@@ -3,14 +3,13 @@ import { LIMITS } from '../limits.ts';
 
 /**
  * Path rules (PROTOCOL.md, "Trees"): relative, `/`-separated, at most 1024 bytes of UTF-8
- * in Unicode normalization form C, no empty, `.` or `..` segment, no backslash and no
- * control character. One spelling per
- * file, so the same files always give the same tree hash, and no path escapes a workspace.
+ * in Unicode normalization form C, no empty, `.` or `..` segment, no backslash, and nothing
+ * a printable line refuses. One spelling per file, so the same files always give the same
+ * tree hash, and no path escapes a workspace.
  */
 export function isValidPath(path: string): boolean {
   if (path.length === 0 || utf8(path).length > LIMITS.pathBytes) return false;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  if (/[\u0000-\u001f\u007f\\]/.test(path)) return false;
+  if (path.includes('\\') || !isPrintableLine(path)) return false;
   // One spelling per name: Unicode text in normalization form C only.
   if (path.normalize('NFC') !== path) return false;
   return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
@@ -19,6 +18,15 @@ export function isValidPath(path: string): boolean {
 /** A path pattern: a file path, or a directory prefix ending in `/`. */
 export function isValidPathPattern(pattern: string): boolean {
   return isValidPath(pattern.endsWith('/') ? pattern.slice(0, -1) : pattern);
+}
+
+/**
+ * A path with ASCII letters lower-cased: two paths with the same folded form would be one
+ * file on a case-insensitive file system. ASCII only, so that every platform and Unicode
+ * version folds the same way.
+ */
+export function foldCase(path: string): string {
+  return path.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 export function matchesPattern(path: string, pattern: string): boolean {

@@ -3,7 +3,7 @@ import { fail, type ProtocolError } from '../errors.ts';
 import type { Hash } from '../hash.ts';
 import { LIMITS } from '../limits.ts';
 import { type Tree, type TreeFile, treeHash } from '../objects/tree.ts';
-import { isValidPath, matchesAny } from './paths.ts';
+import { foldCase, isValidPath, matchesAny } from './paths.ts';
 
 /** Checks a decoded tree (sorted, distinct paths are already guaranteed by decoding). */
 export function validateTree(tree: Tree, expectedHash?: Hash): ProtocolError | undefined {
@@ -11,23 +11,22 @@ export function validateTree(tree: Tree, expectedHash?: Hash): ProtocolError | u
   if (expectedHash && !equalBytes(treeHash(tree), expectedHash)) {
     return fail('tree_hash_mismatch');
   }
-  const paths = new Set<string>();
+  // Paths with ASCII case folded: what a case-insensitive file system would see.
   const folded = new Set<string>();
   let total = 0;
   for (const file of tree.files) {
     // [REJECT] Every path follows the path rules.
     if (!isValidPath(file.path)) return fail('tree_invalid_path', JSON.stringify(file.path));
-    // [REJECT] No two paths differ only in case: they would be one file on macOS and Windows.
-    const lower = file.path.toLowerCase();
-    if (folded.has(lower)) return fail('tree_path_conflict', `${file.path} differs only in case`);
-    folded.add(lower);
-    paths.add(file.path);
+    // [REJECT] No two paths differ only in the case of ASCII letters.
+    const path = foldCase(file.path);
+    if (folded.has(path)) return fail('tree_path_conflict', `${file.path} differs only in case`);
+    folded.add(path);
     total += file.size;
   }
-  // [REJECT] No path is both a file and a directory (`a` and `a/b`).
-  for (const file of tree.files) {
-    for (let i = file.path.indexOf('/'); i >= 0; i = file.path.indexOf('/', i + 1)) {
-      if (paths.has(file.path.slice(0, i))) return fail('tree_path_conflict', file.path);
+  // [REJECT] No path is both a file and a directory (`a` and `a/b`, or `A` and `a/b`).
+  for (const path of folded) {
+    for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+      if (folded.has(path.slice(0, i))) return fail('tree_path_conflict', path);
     }
   }
   // [REJECT] The files add up to at most LIMITS.treeContentBytes.
