@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generateKeyPair } from '@libp2p/crypto/keys';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import {
   CANDIDATE,
   COMMITMENT,
@@ -15,6 +16,7 @@ import {
   entryHash,
   hasValidSignature,
   idOf,
+  isSmallOrderEncoding,
   isValidPublicKey,
   peerIdOf,
   publicKeyFromPeerId,
@@ -22,6 +24,7 @@ import {
   signMessage,
   TAG,
   taggedHash,
+  utf8,
   verifySignature,
 } from '../src/index.ts';
 import { ChainBuilder, makeFixture } from '../testing/index.ts';
@@ -102,5 +105,50 @@ describe('keys', () => {
     assert.equal(isValidPublicKey(new Uint8Array(32).fill(0xff)), false);
     assert.equal(isValidPublicKey(Uint8Array.of(1, ...new Uint8Array(31))), false);
     assert.equal(isValidPublicKey(new Uint8Array(33)), false);
+  });
+});
+
+describe('small-order keys', () => {
+  // The eight points of order dividing 8: the multiples of a point of order 8.
+  const order8 = ed25519.Point.fromHex(
+    'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  );
+  const torsion = Array.from({ length: 8 }, (_, i) =>
+    i === 0 ? ed25519.Point.ZERO : order8.multiply(BigInt(i)),
+  );
+
+  it('are recognised in every encoding: canonical, with the sign bit flipped, and y + p', () => {
+    for (const point of torsion) {
+      const raw = point.toBytes();
+      assert.equal(isSmallOrderEncoding(raw), true);
+      const flipped = Uint8Array.from(raw);
+      flipped[31]! ^= 0x80;
+      assert.equal(isSmallOrderEncoding(flipped), true);
+    }
+    // y = p + 1 is a non-canonical spelling of y = 1, the identity.
+    const p = 2n ** 255n - 19n;
+    const nonCanonical = Uint8Array.from({ length: 32 }, (_, i) =>
+      Number(((p + 1n) >> BigInt(8 * i)) & 0xffn),
+    );
+    assert.equal(isSmallOrderEncoding(nonCanonical), true);
+  });
+
+  it('cannot sign: every check with such a key fails, though one signature would fit any message', async () => {
+    // With A the identity, (R, S) = (r·B, r) satisfies S·B = R + k·A for every message.
+    const identity = ed25519.Point.ZERO.toBytes();
+    const r = 7n;
+    const signature = new Uint8Array(64);
+    signature.set(ed25519.Point.BASE.multiply(r).toBytes(), 0);
+    signature[32] = Number(r);
+    assert.equal(await verifySignature(identity, utf8('any message'), signature), false);
+    assert.equal(isValidPublicKey(identity), false);
+  });
+
+  it('are never confused with real keys', async () => {
+    for (let i = 0; i < 64; i++) {
+      const key = await generateKeyPair('Ed25519');
+      assert.equal(isSmallOrderEncoding(publicKeyOf(key)), false);
+      assert.equal(isValidPublicKey(publicKeyOf(key)), true);
+    }
   });
 });
