@@ -12,22 +12,30 @@ export const PUBLIC_KEY_LENGTH = 32;
 export type PublicKeyBytes = Uint8Array;
 
 // The y coordinates (mod p) of the eight points of small order. A key with one of them could
-// "sign" many messages at once, so it is never an identity. Checking y is enough: every
-// encoding of a small-order point, canonical or not, reduces to one of these.
+// "sign" many messages at once, so it is never an identity.
 const FIELD_PRIME = 2n ** 255n - 19n;
-const SMALL_ORDER_Y = new Set([
+const SMALL_ORDER_Y = [
   0n,
   1n,
   FIELD_PRIME - 1n,
   0x7a03ac9277fdc74ec6cc392cfa53202a0f67100d760b3cba4fd84d3d706a17c7n,
   0x05fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n,
-]);
+];
+
+function littleEndian(n: bigint): Uint8Array {
+  return Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn));
+}
+
+// Every encoding of those points: y or, where it fits in 255 bits, y + p, each with either
+// sign bit. Fourteen strings, so the test is one set lookup on the hex the key cache computes.
+const SMALL_ORDER_HEX = new Set(
+  SMALL_ORDER_Y.flatMap((y) => (y + FIELD_PRIME < 2n ** 255n ? [y, y + FIELD_PRIME] : [y]))
+    .flatMap((y) => [y, y | (1n << 255n)])
+    .map((y) => toHex(littleEndian(y))),
+);
 
 export function isSmallOrderEncoding(raw: PublicKeyBytes): boolean {
-  let y = 0n;
-  for (let i = raw.length - 1; i >= 0; i--) y = (y << 8n) | BigInt(raw[i]!);
-  y &= (1n << 255n) - 1n; // the top bit is the sign of x
-  return SMALL_ORDER_Y.has(y % FIELD_PRIME);
+  return SMALL_ORDER_HEX.has(toHex(raw));
 }
 
 // Parsing a public key costs more than hashing a small object; authors repeat, so keep a few.
@@ -40,7 +48,7 @@ function parsePublicKey(raw: PublicKeyBytes): PublicKey | null {
   let value = parsed.get(key);
   if (value === undefined) {
     try {
-      value = isSmallOrderEncoding(raw) ? null : publicKeyFromRaw(raw);
+      value = SMALL_ORDER_HEX.has(key) ? null : publicKeyFromRaw(raw);
       if (value && value.type !== 'Ed25519') value = null;
     } catch {
       value = null;
