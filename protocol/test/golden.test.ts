@@ -39,6 +39,19 @@ import {
   type SignedVector,
 } from './vectors.ts';
 
+/** The two tests every vector gets: its object encodes to its bytes, and back. */
+function encodingRoundTrip<T>(codec: ObjectCodec<T>, v: { object: unknown; encoding: string }) {
+  const object = reviveObject(codec, v.object);
+  const bytes = fromHexString(v.encoding);
+  it('encodes the described object to exactly the committed bytes', () => {
+    assert.equal(hex(encodeObject(codec, object)), v.encoding);
+  });
+  it('decodes the committed bytes back to the described object', () => {
+    assert.deepEqual(decodeObject(codec, bytes), object);
+  });
+  return { object, bytes };
+}
+
 const signedKinds: [string, SignedKind<never>][] = [
   ['target', TARGET as SignedKind<never>],
   ['commitment', COMMITMENT as SignedKind<never>],
@@ -50,16 +63,7 @@ for (const [kindName, kind] of signedKinds) {
   const codec = kind.codec as ObjectCodec<{ signature: Uint8Array }>;
   for (const v of readVectors<SignedVector>(`${kindName}.json`)) {
     describe(`golden ${kindName} '${v.name}' (${v.comment})`, () => {
-      const object = reviveObject(codec, v.object);
-      const bytes = fromHexString(v.encoding);
-
-      it('encodes the described object to exactly the committed bytes', () => {
-        assert.equal(hex(encodeObject(codec, object)), v.encoding);
-      });
-
-      it('decodes the committed bytes back to the described object', () => {
-        assert.deepEqual(decodeObject(codec, bytes), object);
-      });
+      const { object, bytes } = encodingRoundTrip(codec, v);
 
       it('signs its body, which is the encoding up to the signature field', () => {
         assert.equal(hex(encodeObject(codec, object, { omitSignature: true })), v.body);
@@ -103,16 +107,7 @@ const plainTags: Record<string, string> = { tree: TAG.tree, entry: TAG.entry };
 for (const [kindName, codec, hashOf] of plainKinds) {
   for (const v of readVectors<PlainVector>(`${kindName}.json`)) {
     describe(`golden ${kindName} '${v.name}' (${v.comment})`, () => {
-      const object = reviveObject(codec, v.object);
-      const bytes = fromHexString(v.encoding);
-
-      it('encodes the described object to exactly the committed bytes', () => {
-        assert.equal(hex(encodeObject(codec, object)), v.encoding);
-      });
-
-      it('decodes the committed bytes back to the described object', () => {
-        assert.deepEqual(decodeObject(codec, bytes), object);
-      });
+      const { object, bytes } = encodingRoundTrip(codec, v);
 
       if (hashOf) {
         it('hashes to H(tag, encoding)', () => {
