@@ -26,6 +26,9 @@ export interface HostOptions {
   gossip?: Partial<GossipsubOpts>;
   /** A cap on open connections. */
   maxConnections?: number;
+  /** Start listening at once (the default); a composition root that registers protocol
+   *  handlers first passes false and calls `host.start()` itself. */
+  start?: boolean;
 }
 
 export interface HostServices extends Record<string, unknown> {
@@ -42,6 +45,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...(options.mdns ? [mdns()] : []),
   ];
   const host = await createLibp2p({
+    start: options.start ?? true,
     privateKey: options.privateKey,
     addresses: { listen: options.listen },
     transports: [tcp()],

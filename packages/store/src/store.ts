@@ -31,20 +31,22 @@ export class Store {
   readonly attestations: AttestationRepository;
   readonly reputation: ReputationRepository;
 
+  /** Serializes read-modify-write changes; `close` takes it last, after them all. */
+  private readonly lock = new Mutex();
+
   private constructor(
     private readonly database: Database,
     /** The LevelDB directory, `<dataDir>/store`. */
     readonly path: string,
   ) {
-    const lock = new Mutex();
     this.blobs = new BlobRepository(database);
     this.trees = new TreeRepository(database);
     this.targets = new TargetRepository(database);
-    this.entries = new EntryRepository(database, this.targets, lock);
-    this.commitments = new CommitmentRepository(database, lock);
-    this.candidates = new CandidateRepository(database, lock);
+    this.entries = new EntryRepository(database, this.targets, this.lock);
+    this.commitments = new CommitmentRepository(database, this.lock);
+    this.candidates = new CandidateRepository(database, this.lock);
     this.attestations = new AttestationRepository(database);
-    this.reputation = new ReputationRepository(database, lock);
+    this.reputation = new ReputationRepository(database, this.lock);
   }
 
   /**
@@ -64,8 +66,9 @@ export class Store {
     return new Store(database, path);
   }
 
+  /** Closes the store once the changes already in progress have been written. */
   close(): Promise<void> {
-    return this.database.db.close();
+    return this.lock.run(() => this.database.db.close());
   }
 }
 
