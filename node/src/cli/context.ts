@@ -9,6 +9,8 @@ export interface CliContext {
   platform: NodeJS.Platform;
   homedir: string;
   cwd: string;
+  /** Aborted when the user asks a long-running command to stop (SIGINT, SIGTERM). */
+  shutdownSignal(): AbortSignal;
 }
 
 export function processContext(): CliContext {
@@ -19,5 +21,12 @@ export function processContext(): CliContext {
     platform: process.platform,
     homedir: homedir(),
     cwd: process.cwd(),
+    shutdownSignal: () => {
+      const controller = new AbortController();
+      const stop = (signal: NodeJS.Signals) => controller.abort(signal);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return controller.signal;
+    },
   };
 }

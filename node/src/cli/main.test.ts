@@ -23,6 +23,7 @@ function capture(overrides: Partial<CliContext> = {}) {
     platform: 'linux',
     homedir: join(scratch, 'home'),
     cwd: scratch,
+    shutdownSignal: () => new AbortController().signal,
     ...overrides,
   };
   return { context, out };

@@ -4,5 +4,11 @@ import type { CommandSpec } from '../command.ts';
 import { auditCommand } from './audit.ts';
 import { demoCommand } from './demo.ts';
 import { initCommand } from './init.ts';
+import { nodeCommand } from './node.ts';
 
-export const commands: readonly CommandSpec[] = [initCommand, auditCommand, demoCommand];
+export const commands: readonly CommandSpec[] = [
+  initCommand,
+  nodeCommand,
+  auditCommand,
+  demoCommand,
+];

@@ -1,0 +1,80 @@
+// The composition root of a peer: identity, store, libp2p host, and the network components on
+// top of them, started in order and stopped in reverse.
+import './polyfill.ts';
+import { Store } from '@nightshift/store';
+import { loadOrCreateIdentity } from './identity.ts';
+import { createHost, type Host } from './p2p/host.ts';
+
+export interface PeerOptions {
+  dataDir: string;
+  /** Multiaddrs to listen on. */
+  listen: string[];
+  /** Multiaddrs (with `/p2p/<peer id>`) to dial at start. */
+  bootstrap: string[];
+  mdns: boolean;
+}
+
+/** A part of the peer with a lifecycle, started after the host exists and before it listens. */
+export interface PeerComponent {
+  start(): Promise<void> | void;
+  stop(): Promise<void> | void;
+}
+
+export class Peer {
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly host: Host,
+    readonly store: Store,
+    private readonly components: PeerComponent[],
+  ) {}
+
+  static async start(options: PeerOptions): Promise<Peer> {
+    const identity = await loadOrCreateIdentity(options.dataDir);
+    const store = await Store.open(options.dataDir);
+    let host: Host | undefined;
+    try {
+      host = await createHost({
+        privateKey: identity.privateKey,
+        listen: options.listen,
+        bootstrap: options.bootstrap,
+        mdns: options.mdns,
+        start: false,
+      });
+      const peer = new Peer(host, store, []);
+      for (const component of peer.components) await component.start();
+      await host.start();
+      return peer;
+    } catch (err) {
+      await Promise.resolve(host?.stop()).catch(() => {});
+      await store.close();
+      throw err;
+    }
+  }
+
+  get peerId(): string {
+    return this.host.peerId.toString();
+  }
+
+  /** The addresses other peers can dial, each ending in this peer's `/p2p/<id>`. */
+  multiaddrs(): string[] {
+    return this.host.getMultiaddrs().map((address) => address.toString());
+  }
+
+  /**
+   * Stops in reverse order: the components (no new work), then the connections (aborted, not
+   * drained: a peer reconnects and resyncs), then the listeners, and last the store, once the
+   * writes in progress are done. Safe to call more than once.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const component of [...this.components].reverse()) await component.stop();
+      for (const connection of this.host.getConnections()) {
+        connection.abort(new Error('peer stopping'));
+      }
+      await this.host.stop();
+      await this.store.close();
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,101 @@
+// `nightshift node` as a user runs it: a real process on real TCP, stopped by a signal.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { freshDir, nightshift, startNightshift } from '../testing/cli.ts';
+
+const LOOPBACK = '/ip4/127.0.0.1/tcp/0';
+
+function startNode(dataDir: string, ...extra: string[]) {
+  return startNightshift([
+    'node',
+    '--json',
+    '--no-mdns',
+    '--data-dir',
+    dataDir,
+    '--listen',
+    LOOPBACK,
+    ...extra,
+  ]);
+}
+
+describe('nightshift node', { concurrency: true }, () => {
+  it('prints its peer id and addresses, and exits 0 on SIGTERM and on SIGINT', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const node = startNode(freshDir());
+      const started = await node.next((e) => e['event'] === 'started');
+      assert.match(String(started['peerId']), /^12D3KooW/);
+      const listen = started['listen'] as string[];
+      assert.ok(listen.length > 0);
+      for (const address of listen) {
+        assert.match(
+          address,
+          new RegExp(`^/ip4/127\\.0\\.0\\.1/tcp/\\d+/p2p/${started['peerId']}$`),
+        );
+      }
+      const began = Date.now();
+      assert.equal(await node.stop(signal), 0, node.stderr());
+      assert.ok(Date.now() - began < 5000, 'stopping took more than 5 s');
+    }
+  });
+
+  it('keeps its identity across restarts, the same as nightshift init reports', async () => {
+    const dataDir = freshDir();
+    const first = startNode(dataDir);
+    const { peerId } = await first.next((e) => e['event'] === 'started');
+    assert.equal(await first.stop(), 0);
+    const second = startNode(dataDir);
+    assert.equal((await second.next((e) => e['event'] === 'started'))['peerId'], peerId);
+    assert.equal(await second.stop(), 0);
+    const init = JSON.parse((await nightshift(['init', '--json', '--data-dir', dataDir])).stdout);
+    assert.equal(init.peerId, peerId);
+  });
+
+  it('connects to a bootstrap peer, and both report the connection', async () => {
+    const a = startNode(freshDir());
+    const started = await a.next((e) => e['event'] === 'started');
+    const address = (started['listen'] as string[])[0]!;
+    const b = startNode(freshDir(), '--bootstrap', address);
+    const bStarted = await b.next((e) => e['event'] === 'started');
+    await b.next((e) => e['event'] === 'peer:connect' && e['peerId'] === started['peerId']);
+    await a.next((e) => e['event'] === 'peer:connect' && e['peerId'] === bStarted['peerId']);
+    assert.equal(await b.stop(), 0);
+    assert.equal(await a.stop(), 0);
+  });
+
+  it('refuses a bad listen or bootstrap address with a usage error', async () => {
+    for (const args of [
+      ['--listen', 'not-an-address'],
+      ['--listen', '/ip4/127.0.0.1/udp/9'],
+      ['--bootstrap', '/ip4/127.0.0.1/tcp/9521'],
+    ]) {
+      const run = await nightshift([
+        'node',
+        '--json',
+        '--no-mdns',
+        '--data-dir',
+        freshDir(),
+        ...args,
+      ]);
+      assert.equal(run.status, 2, `${args.join(' ')}: ${run.stdout}`);
+      assert.equal(JSON.parse(run.stdout).error.code, 'usage');
+    }
+  });
+
+  it('refuses to run a second node on a data dir that a running node holds', async () => {
+    const dataDir = freshDir();
+    const first = startNode(dataDir);
+    await first.next((e) => e['event'] === 'started');
+    const second = await nightshift([
+      'node',
+      '--json',
+      '--no-mdns',
+      '--data-dir',
+      dataDir,
+      '--listen',
+      LOOPBACK,
+    ]);
+    assert.equal(second.status, 4);
+    assert.equal(JSON.parse(second.stdout).error.code, 'store_locked');
+    assert.equal(await first.stop(), 0);
+  });
+});
