@@ -94,22 +94,24 @@ export async function waitFor(
   }
 }
 
-/** Waits until, on every node, every connected gossip peer is in its mesh of `topic`. */
+/**
+ * Waits until, on every node subscribed to `topic`, every connected peer also subscribed to
+ * it is in its mesh of `topic`.
+ */
 export async function waitForMesh(nodes: SwarmNode[], topic: string, timeoutMs = 10_000) {
-  const gossiping = new Set(nodes.filter((n) => n.gossip).map((n) => n.peerId));
+  const subscribed = nodes.filter((n) => n.host.services.pubsub.getTopics().includes(topic));
+  const ids = new Set(subscribed.map((n) => n.peerId));
   await waitFor(
     `the mesh of ${topic}`,
     () =>
-      nodes
-        .filter((n) => n.gossip)
-        .every((node) => {
-          const mesh = new Set(meshPeers(node.host.services.pubsub, topic));
-          return node.host
-            .getPeers()
-            .map(String)
-            .filter((p) => gossiping.has(p))
-            .every((p) => mesh.has(p));
-        }),
+      subscribed.every((node) => {
+        const mesh = new Set(meshPeers(node.host.services.pubsub, topic));
+        return node.host
+          .getPeers()
+          .map(String)
+          .filter((p) => ids.has(p))
+          .every((p) => mesh.has(p));
+      }),
     { timeoutMs },
   );
 }
