@@ -9,7 +9,9 @@
  * - bare, 20 nodes: the same message through the same 20-node topology, still with no
  *   validator and no store, to separate the cost of the hops from that of validation;
  * - nightshift, 20 nodes: real signed log entries (a quorum of 2 attestations, 4 signatures
- *   to check), each built on the previous one, published with `Gossip.publishEntry`.
+ *   to check), each built on the previous one, published with `Gossip.publishEntry`;
+ * - and, with no network at all, what one node spends per entry: the gossip validator
+ *   (decode, look-ups, validateEntry, store) and protocol's validateEntry alone.
  *
  * Announcements go one at a time: the next is published when the previous has reached every
  * node. Latencies are per receiving node (19 per announcement); "all" is per announcement,
@@ -25,9 +27,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { encodeEntry, entryHash, hashHex, type LogEntry } from '@nightshift/protocol';
+import {
+  decodeEntry,
+  encodeEntry,
+  entryHash,
+  hashHex,
+  type LogEntry,
+  validateEntry,
+} from '@nightshift/protocol';
 import { ChainBuilder, type Fixture, makeFixture } from '@nightshift/protocol/testing';
+import { Store } from '@nightshift/store';
 import { targetTopic } from '../node/src/p2p/gossip/index.ts';
+import { validateGossipEntry } from '../node/src/p2p/gossip/validation/index.ts';
 import {
   connect,
   connectAll,
@@ -216,6 +227,38 @@ async function nightshiftRun(
   }
 }
 
+/** Mean ms per entry of the gossip validator (with its store) and of validateEntry alone. */
+async function validationCost(
+  fixture: Fixture,
+  entries: LogEntry[],
+  genesis: LogEntry,
+  dir: string,
+) {
+  const store = await Store.open(join(dir, 'validation'));
+  try {
+    await store.targets.put(fixture.target);
+    await store.entries.add(genesis);
+    const encoded = entries.map(encodeEntry);
+    const modules = { store, now: Date.now };
+    let start = performance.now();
+    for (const data of encoded) {
+      await validateGossipEntry(modules, { data, topicTarget: fixture.targetId });
+    }
+    const gossip = (performance.now() - start) / encoded.length;
+    start = performance.now();
+    let parent = genesis;
+    for (const data of encoded) {
+      const entry = decodeEntry(data);
+      const error = await validateEntry(entry, { target: fixture.target, parent, now: Date.now() });
+      if (error) throw error;
+      parent = entry;
+    }
+    return { gossip, protocol: (performance.now() - start) / encoded.length };
+  } finally {
+    await store.close();
+  }
+}
+
 // Real entries: a chain of ANNOUNCEMENTS + WARMUP entries on entry 0, built before any timing.
 const fixture = await makeFixture({ name: 'bench-gossip' });
 const chain = new ChainBuilder(fixture);
@@ -230,12 +273,14 @@ const entryBytes = encodeEntry(entries[0]!).length;
 
 const dir = await mkdtemp(join(tmpdir(), 'nightshift-bench-gossip-'));
 let results: { bareTwo: Run; bareSwarm: Run; nightshift: Run };
+let cost: { gossip: number; protocol: number };
 try {
   results = {
     bareTwo: await bareRun(2, entryBytes),
     bareSwarm: await bareRun(NODES, entryBytes),
     nightshift: await nightshiftRun(fixture, entries, [genesis], dir),
   };
+  cost = await validationCost(fixture, entries, genesis, dir);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
@@ -262,6 +307,7 @@ if (values.json) {
       nodes: NODES,
       announcements: ANNOUNCEMENTS,
       entryBytes,
+      validationMsPerEntry: cost,
       rows: rows.map(([name, perNode, toAll]) => ({ name, perNode, toAll })),
     }),
   );
@@ -280,4 +326,9 @@ if (values.json) {
         `${(perNode.p50 / base.p50).toFixed(1)}× |`,
     );
   }
+  console.log('');
+  console.log(
+    `one node, no network: the gossip validator (decode, look-ups, validateEntry, store) ` +
+      `${ms(cost.gossip)} per entry, of which validateEntry ${ms(cost.protocol)}`,
+  );
 }
