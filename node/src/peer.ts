@@ -3,6 +3,7 @@
 import './polyfill.ts';
 import { Store } from '@nightshift/store';
 import { loadOrCreateIdentity } from './identity.ts';
+import { Gossip, gossipsubOptions, type ScoringOptions } from './p2p/gossip/index.ts';
 import { createHost, type Host } from './p2p/host.ts';
 
 export interface PeerOptions {
@@ -12,6 +13,8 @@ export interface PeerOptions {
   /** Multiaddrs (with `/p2p/<peer id>`) to dial at start. */
   bootstrap: string[];
   mdns: boolean;
+  /** Gossip peer scoring; a local swarm on 127.0.0.1 needs the IP-colocation penalty off. */
+  scoring?: ScoringOptions;
 }
 
 /** A part of the peer with a lifecycle, started after the host exists and before it listens. */
@@ -26,6 +29,7 @@ export class Peer {
   private constructor(
     readonly host: Host,
     readonly store: Store,
+    readonly gossip: Gossip,
     private readonly components: PeerComponent[],
   ) {}
 
@@ -39,9 +43,11 @@ export class Peer {
         listen: options.listen,
         bootstrap: options.bootstrap,
         mdns: options.mdns,
+        gossip: gossipsubOptions(options.scoring),
         start: false,
       });
-      const peer = new Peer(host, store, []);
+      const gossip = new Gossip({}, { host, store });
+      const peer = new Peer(host, store, gossip, [gossip]);
       for (const component of peer.components) await component.start();
       await host.start();
       return peer;

@@ -2,7 +2,9 @@
 // (one JSON line with --json) per event, runs until SIGINT or SIGTERM, stops cleanly and
 // exits 0.
 import { multiaddr } from '@multiformats/multiaddr';
+import { hashHex, shortHash } from '@nightshift/protocol';
 import { InvalidArgumentError } from 'commander';
+import { LOOPBACK_SCORING } from '../../p2p/gossip/index.ts';
 import { Peer } from '../../peer.ts';
 import type { CommandSpec } from '../command.ts';
 import { printResult } from '../output.ts';
@@ -35,6 +37,10 @@ function listenAddress(value: string): void {
   }
 }
 
+function isLoopback(address: string): boolean {
+  return address.startsWith('/ip4/127.') || address.startsWith('/ip6/::1/');
+}
+
 function bootstrapAddress(value: string): void {
   listenAddress(value);
   if (!/\/p2p\/[1-9A-HJ-NP-Za-km-z]+$/.test(value)) {
@@ -61,11 +67,14 @@ export const nodeCommand: CommandSpec<NodeOptions> = {
   },
   async run({ options, globals, context }) {
     const stop = context.shutdownSignal();
+    const listen = options.listen ?? [DEFAULT_LISTEN];
     const peer = await Peer.start({
       dataDir: globals.dataDir,
-      listen: options.listen ?? [DEFAULT_LISTEN],
+      listen,
       bootstrap: options.bootstrap ?? [],
       mdns: options.mdns,
+      // Peers of a swarm on one machine all share 127.0.0.1: do not score that against them.
+      ...(listen.every(isLoopback) ? { scoring: LOOPBACK_SCORING } : {}),
     });
     const addresses = peer.multiaddrs();
     printResult(context, globals.json, {
@@ -90,6 +99,18 @@ export const nodeCommand: CommandSpec<NodeOptions> = {
       printResult(context, globals.json, {
         data: { event: 'peer:disconnect', peerId: id },
         text: `disconnected from ${id}`,
+      });
+    });
+    peer.gossip.events.on('head', ({ target, head }) => {
+      printResult(context, globals.json, {
+        data: {
+          event: 'head',
+          target: hashHex(target),
+          head: hashHex(head.head),
+          height: head.height,
+          metric: head.metric,
+        },
+        text: `target ${shortHash(target)}: head ${shortHash(head.head)} at height ${head.height}, metric ${head.metric}`,
       });
     });
     await new Promise<void>((resolve) => {
