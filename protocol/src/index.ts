@@ -21,6 +21,7 @@ export * from './objects/attestation.ts';
 export * from './objects/candidate.ts';
 export * from './objects/commitment.ts';
 export * from './objects/entry.ts';
+export * from './objects/requests.ts';
 export * from './objects/signed.ts';
 export * from './objects/status.ts';
 export * from './objects/target.ts';

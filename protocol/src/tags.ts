@@ -12,6 +12,9 @@ export const KIND = {
   attestation: 5,
   entry: 6,
   status: 7,
+  /** Request/response messages (PROTOCOL.md, "Network messages"); never stored or hashed. */
+  rangeRequest: 8,
+  fetchRequest: 9,
 } as const;
 
 export const VERSION = 1;
