@@ -117,7 +117,8 @@ export class Gossip {
     if (!this.running) return;
     this.running = false;
     this.host.removeEventListener('start', this.onHostStart);
-    const subscribed = new Set(this.pubsub.getTopics());
+    // A stopped gossipsub has no subscriptions left (and refuses to unsubscribe).
+    const subscribed = new Set(this.host.status === 'started' ? this.pubsub.getTopics() : []);
     for (const topic of this.topics) {
       this.pubsub.topicValidators.delete(topic);
       if (subscribed.has(topic)) this.pubsub.unsubscribe(topic);
@@ -144,28 +145,28 @@ export class Gossip {
     return [...this.followed];
   }
 
-  // Each publish* decodes first, to learn the topic; a decode error is thrown as is.
+  // Each publish* decodes first, to learn the topic; a decode error rejects as is.
 
-  publishTarget(bytes: Uint8Array): Promise<PublishResult> {
+  async publishTarget(bytes: Uint8Array): Promise<PublishResult> {
     return this.publish(TARGETS_TOPIC, bytes);
   }
 
-  publishCommitment(bytes: Uint8Array): Promise<PublishResult> {
+  async publishCommitment(bytes: Uint8Array): Promise<PublishResult> {
     const { target } = decodeSigned(COMMITMENT, bytes).value;
     return this.publish(targetTopic(target, 'commitments'), bytes);
   }
 
-  publishCandidate(bytes: Uint8Array): Promise<PublishResult> {
+  async publishCandidate(bytes: Uint8Array): Promise<PublishResult> {
     const { target } = decodeSigned(CANDIDATE, bytes).value;
     return this.publish(targetTopic(target, 'candidates'), bytes);
   }
 
-  publishAttestation(bytes: Uint8Array): Promise<PublishResult> {
+  async publishAttestation(bytes: Uint8Array): Promise<PublishResult> {
     const { target } = decodeSigned(ATTESTATION, bytes).value;
     return this.publish(targetTopic(target, 'attestations'), bytes);
   }
 
-  publishEntry(bytes: Uint8Array): Promise<PublishResult> {
+  async publishEntry(bytes: Uint8Array): Promise<PublishResult> {
     return this.publish(targetTopic(decodeEntry(bytes).target, 'entries'), bytes);
   }
 
