@@ -18,8 +18,10 @@ export async function freshDataDir(label = 'node'): Promise<string> {
     scratch = made;
     after(async () => rm(await made, { recursive: true, force: true }));
   }
+  // Numbered before the await, so concurrent callers never share a directory.
   count += 1;
-  return join(await scratch, `${label}-${count}`);
+  const n = count;
+  return join(await scratch, `${label}-${n}`);
 }
 
 /** Opens a store in a fresh data directory; returns it with the directory. */
