@@ -1,0 +1,37 @@
+/** Options of the sync manager, with their defaults. */
+import { REQUEST_LIMITS } from '@nightshift/protocol';
+import type { ReqRespOptions } from '../reqresp/index.ts';
+
+export interface SyncOptions {
+  /** Options of the request/response layer the manager starts. */
+  reqResp: Partial<ReqRespOptions>;
+  /** Entries asked for per range request (at most 512). */
+  batchSize: number;
+  /** Fetch the candidate trees of entries synced, and their blobs. */
+  fetchTrees: boolean;
+  /** Blobs larger than this are fetched as byte ranges of this size, several at once. */
+  blobSegmentBytes: number;
+  /** Byte ranges of one blob in flight at once (one stream each). */
+  blobParallelRanges: number;
+  /** Sum of the sizes of small blobs asked for in one request. */
+  blobBatchBytes: number;
+  /** After a sync moves a head, re-run the handshake with every peer this much later
+   *  (a peer that is behind then syncs from us). */
+  announceDelayMs: number;
+  /** Re-run the handshake with every connected peer this often; 0 never. */
+  statusIntervalMs: number;
+  /** How many times a request refused as rate-limited is tried again, a second apart. */
+  rateLimitRetries: number;
+}
+
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
+  reqResp: {},
+  batchSize: REQUEST_LIMITS.maxRangeCount,
+  fetchTrees: true,
+  blobSegmentBytes: 8 * 1024 * 1024,
+  blobParallelRanges: 4,
+  blobBatchBytes: 8 * 1024 * 1024,
+  announceDelayMs: 250,
+  statusIntervalMs: 60_000,
+  rateLimitRetries: 5,
+};
