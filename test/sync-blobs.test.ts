@@ -1,0 +1,142 @@
+// Files travel peer to peer: a 100 MB file of a target's baseline tree arrives intact
+// (streamed in ranges over several streams, hash-checked as it is written), from a peer
+// that has it when the first peer asked does not.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import {
+  blobHash,
+  equalBytes,
+  hashHex,
+  idOf,
+  makeTree,
+  signObject,
+  TAG,
+  TARGET,
+  type Target,
+  taggedHasher,
+  treeHash,
+} from '@nightshift/protocol';
+import { ChainBuilder, type Fixture, makeFixture } from '@nightshift/protocol/testing';
+import { BLOB_CHUNK_BYTES } from '@nightshift/store';
+import { connect, startNode, storeTarget, type TestNode } from './sync-harness.ts';
+
+const SIZE = 100 * 1000 * 1000;
+
+/** `size` bytes from a fixed xorshift32 stream, in store-sized chunks: the same every run. */
+function* deterministicBytes(size: number): Iterable<Uint8Array> {
+  let state = 0x9e3779b9;
+  for (let offset = 0; offset < size; offset += BLOB_CHUNK_BYTES) {
+    const length = Math.min(BLOB_CHUNK_BYTES, size - offset);
+    const words = new Uint32Array(Math.ceil(length / 4));
+    for (let i = 0; i < words.length; i++) {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      words[i] = state >>> 0;
+    }
+    yield new Uint8Array(words.buffer, 0, length);
+  }
+}
+
+function hashOf(chunks: Iterable<Uint8Array>): Uint8Array {
+  const hasher = taggedHasher(TAG.blob);
+  for (const chunk of chunks) hasher.update(chunk);
+  return hasher.digest();
+}
+
+/** The fixture's target with a big file added to its baseline, signed again by its author. */
+async function withBigFile(fixture: Fixture, blob: Uint8Array, size: number): Promise<Fixture> {
+  const tree = makeTree([
+    ...fixture.tree.files,
+    { path: 'data/big.bin', blob, size, executable: false },
+  ]);
+  const { signature: _, ...unsigned } = fixture.target;
+  const target: Target = await signObject(
+    TARGET,
+    { ...unsigned, baseline: treeHash(tree) },
+    fixture.researcher,
+  );
+  return { ...fixture, target, targetId: idOf(TARGET, target), tree };
+}
+
+let nodes: TestNode[] = [];
+afterEach(async () => {
+  await Promise.all(nodes.map((n) => n.stop()));
+  nodes = [];
+});
+
+describe('blob fetch', () => {
+  it('brings a 100 MB file of a baseline tree intact, from the peer that has it', async (t) => {
+    const big = hashOf(deterministicBytes(SIZE));
+    const fixture = await withBigFile(await makeFixture({ name: 'big-file' }), big, SIZE);
+    const genesis = await new ChainBuilder(fixture).genesis();
+    // `lacking` has the log and the tree but not the big file; `holder` has every file and
+    // no entries, so it announces nothing and is only asked for files.
+    nodes = await Promise.all([startNode(), startNode(), startNode()]);
+    const [lacking, holder, joiner] = nodes as [TestNode, TestNode, TestNode];
+    await storeTarget(lacking.store, fixture);
+    await lacking.store.entries.add(genesis);
+    await storeTarget(holder.store, fixture);
+    await holder.store.blobs.write(big, deterministicBytes(SIZE));
+    assert.equal(await lacking.store.blobs.has(big), false);
+
+    await connect(joiner, holder);
+    await joiner.sync.idle();
+    const started = Date.now();
+    await connect(joiner, lacking);
+    await joiner.sync.syncWith(lacking.host.peerId);
+    await joiner.sync.idle();
+    const seconds = (Date.now() - started) / 1000;
+
+    assert.ok(await joiner.store.targets.has(fixture.targetId), 'the target is stored');
+    const stat = await joiner.store.blobs.stat(big);
+    assert.equal(stat?.size, SIZE);
+    const content = await joiner.store.blobs.read(big);
+    const hasher = taggedHasher(TAG.blob);
+    let size = 0;
+    for await (const chunk of content!) {
+      hasher.update(chunk);
+      size += chunk.length;
+    }
+    assert.equal(size, SIZE);
+    assert.equal(hashHex(hasher.digest()), hashHex(big));
+    for (const file of fixture.tree.files) assert.ok(await joiner.store.blobs.has(file.blob));
+    assert.ok((await joiner.store.entries.has(idOf(TARGET, fixture.target))) === false);
+    t.diagnostic(`100 MB fetched and stored in ${seconds.toFixed(1)} s`);
+  });
+
+  it('refuses a blob whose bytes are not the blob named, storing nothing', async () => {
+    const fixture = await makeFixture({ name: 'forged-file' });
+    const real = new Uint8Array(64).fill(1);
+    const forged = await withBigFile(fixture, blobHash(real), real.length);
+    const genesis = await new ChainBuilder(forged).genesis();
+    nodes = await Promise.all([startNode(), startNode()]);
+    const [liar, joiner] = nodes as [TestNode, TestNode];
+    await storeTarget(liar.store, forged);
+    await liar.store.entries.add(genesis);
+    // The liar serves other bytes of the same length under the blob's name.
+    const other = new Uint8Array(64).fill(2);
+    const original = liar.store.blobs.read.bind(liar.store.blobs);
+    liar.store.blobs.read = async (hash) =>
+      equalBytes(hash, blobHash(real))
+        ? (async function* () {
+            yield other;
+          })()
+        : original(hash);
+    liar.store.blobs.has = async () => true;
+    const penalties: string[] = [];
+    joiner.sync.on('penalty', (p) => penalties.push(p.code));
+
+    await connect(joiner, liar);
+    await joiner.sync.syncWith(liar.host.peerId);
+    await joiner.sync.idle();
+
+    assert.equal(await joiner.store.blobs.has(blobHash(real)), false);
+    assert.equal(
+      await joiner.store.targets.has(forged.targetId),
+      false,
+      'no target without its files',
+    );
+    assert.ok(penalties.includes('hash_mismatch'), penalties.join());
+  });
+});
