@@ -5,6 +5,7 @@ import { Store } from '@nightshift/store';
 import { loadOrCreateIdentity } from './identity.ts';
 import { Gossip, gossipsubOptions, type ScoringOptions } from './p2p/gossip/index.ts';
 import { createHost, type Host } from './p2p/host.ts';
+import { Sync } from './p2p/sync/index.ts';
 
 export interface PeerOptions {
   dataDir: string;
@@ -30,6 +31,7 @@ export class Peer {
     readonly host: Host,
     readonly store: Store,
     readonly gossip: Gossip,
+    readonly sync: Sync,
     private readonly components: PeerComponent[],
   ) {}
 
@@ -46,8 +48,16 @@ export class Peer {
         gossip: gossipsubOptions(options.scoring),
         start: false,
       });
-      const gossip = new Gossip({}, { host, store });
-      const peer = new Peer(host, store, gossip, [gossip]);
+      const sync = new Sync({}, { host, store });
+      const gossip = new Gossip(
+        {},
+        // An entry on a parent we lack means that peer is ahead: range-sync with it. Calls
+        // for a peer already syncing share one queued run, so a flood costs one sync.
+        { host, store, onUnknownParent: (from) => void sync.syncWith(from) },
+      );
+      // A target that arrives by sync rather than gossip is followed all the same.
+      sync.on('head', ({ target }) => gossip.followTarget(target));
+      const peer = new Peer(host, store, gossip, sync, [sync, gossip]);
       for (const component of peer.components) await component.start();
       await host.start();
       return peer;

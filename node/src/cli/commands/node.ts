@@ -2,7 +2,7 @@
 // (one JSON line with --json) per event, runs until SIGINT or SIGTERM, stops cleanly and
 // exits 0.
 import { multiaddr } from '@multiformats/multiaddr';
-import { hashHex, shortHash } from '@nightshift/protocol';
+import { type Hash, type Head, hashHex, shortHash } from '@nightshift/protocol';
 import { InvalidArgumentError } from 'commander';
 import { LOOPBACK_SCORING } from '../../p2p/gossip/index.ts';
 import { Peer } from '../../peer.ts';
@@ -101,7 +101,7 @@ export const nodeCommand: CommandSpec<NodeOptions> = {
         text: `disconnected from ${id}`,
       });
     });
-    peer.gossip.events.on('head', ({ target, head }) => {
+    const printHead = ({ target, head }: { target: Hash; head: Head }) => {
       printResult(context, globals.json, {
         data: {
           event: 'head',
@@ -112,7 +112,9 @@ export const nodeCommand: CommandSpec<NodeOptions> = {
         },
         text: `target ${shortHash(target)}: head ${shortHash(head.head)} at height ${head.height}, metric ${head.metric}`,
       });
-    });
+    };
+    peer.gossip.events.on('head', printHead);
+    peer.sync.on('head', printHead);
     await new Promise<void>((resolve) => {
       if (stop.aborted) resolve();
       stop.addEventListener('abort', () => resolve(), { once: true });
