@@ -3,19 +3,17 @@
  * each with its own store and Sync, and chains of real signed entries.
  */
 import '../node/src/polyfill.ts';
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { entryHash, type Hash, hashHex, type LogEntry } from '@nightshift/protocol';
-import { ChainBuilder, type Fixture, makeFixture } from '@nightshift/protocol/testing';
+import type { ChainBuilder, Fixture } from '@nightshift/protocol/testing';
 import { Store } from '@nightshift/store';
 import { createHost, type Host } from '../node/src/p2p/host.ts';
 import { Sync, type SyncOptions } from '../node/src/p2p/sync/index.ts';
+import { copyChainStore } from './sync-chain-cache.ts';
 
 // One scratch directory per test file, registered at import so that it outlives every test.
 const scratch = await mkdtemp(join(tmpdir(), 'nightshift-sync-'));
@@ -26,6 +24,13 @@ let dirs = 0;
 export function freshDataDir(label: string): string {
   dirs += 1;
   return join(scratch, `${label}-${dirs}`);
+}
+
+/** A copy of the cached source store with a chain of `count` entries (see sync-chain-cache). */
+export async function cachedChainStore(count: number): Promise<string> {
+  const dataDir = freshDataDir('source');
+  await copyChainStore(count, dataDir);
+  return dataDir;
 }
 
 export interface TestNode {
@@ -128,66 +133,3 @@ export async function extendChain(
   }
   return out;
 }
-
-/**
- * A data directory holding a source store with one target and a chain of `count` entries
- * (with every tree and blob), built once per machine and copied for each use. The cache is
- * keyed by the sources that decide its bytes (protocol, its test builders, the store).
- */
-export async function cachedChainStore(count: number): Promise<string> {
-  const key = await sourcesHash(['protocol/src', 'protocol/testing', 'packages/store/src']);
-  const root = join(tmpdir(), 'nightshift-test-cache');
-  const cached = join(root, `chain-${count}-${key.slice(0, 16)}`);
-  if (!existsSync(cached)) {
-    const building = `${cached}.building-${process.pid}`;
-    await rm(building, { recursive: true, force: true });
-    await buildChainStore(building, count);
-    try {
-      await rename(building, cached);
-    } catch {
-      // Another process built it first.
-      await rm(building, { recursive: true, force: true });
-    }
-  }
-  const dataDir = freshDataDir('source');
-  await cp(cached, dataDir, { recursive: true });
-  return dataDir;
-}
-
-async function buildChainStore(dataDir: string, count: number): Promise<void> {
-  const fixture = await makeFixture({ name: `chain-${count}` });
-  const chain = new ChainBuilder(fixture);
-  const store = await Store.open(dataDir);
-  try {
-    const genesis = await chain.genesis();
-    await store.targets.put(fixture.target);
-    await store.entries.add(genesis);
-    let previous = genesis;
-    for (let i = 1; i < count; i++) {
-      const entry = await chain.extend(previous, entryHash(previous));
-      await store.entries.add(entry);
-      previous = entry;
-    }
-    for (const tree of chain.trees.values()) await store.trees.put(tree);
-    for (const content of fixture.blobs.values()) await store.blobs.put(content);
-  } finally {
-    await store.close();
-  }
-}
-
-async function sourcesHash(dirs: string[]): Promise<string> {
-  const hash = createHash('sha256');
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
-      a.name < b.name ? -1 : 1,
-    )) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else hash.update(path).update(await readFile(path));
-    }
-  };
-  for (const dir of dirs) await walk(join(REPO, dir));
-  return hash.digest('hex');
-}
-
-const REPO = fileURLToPath(new URL('..', import.meta.url));

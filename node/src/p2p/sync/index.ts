@@ -1,5 +1,5 @@
 /** The sync manager: status handshake, range sync and object fetch towards peers' heads. */
-export { checkRange, type ReceivedEntry, validateAndStore } from './entry-batch.ts';
+export { checkRange, EntryWriter, type ReceivedEntry, validateBatch } from './entry-batch.ts';
 export { isSyncError, RESPONSE_PENALTY, SyncError, type SyncErrorCode } from './errors.ts';
 export { DEFAULT_SYNC_OPTIONS, type SyncOptions } from './options.ts';
 export { isBetterHead } from './range-sync.ts';

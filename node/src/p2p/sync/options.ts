@@ -22,6 +22,9 @@ export interface SyncOptions {
   statusIntervalMs: number;
   /** How many times a request refused as rate-limited is tried again, a second apart. */
   rateLimitRetries: number;
+  /** Threads that validate synced entries: undefined for the process's shared pool (one per
+   *  spare core, at most two), 0 to validate on the main thread. */
+  validationThreads?: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {

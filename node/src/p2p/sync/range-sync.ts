@@ -8,15 +8,18 @@
 import type { PeerId } from '@libp2p/interface';
 import {
   type Direction,
+  encodeSigned,
   equalBytes,
   type Head,
   type LogEntry,
   preferredEntry,
+  TARGET,
   type Target,
 } from '@nightshift/protocol';
 import type { Store } from '@nightshift/store';
 import type { ReqResp, RequestOptions } from '../reqresp/index.ts';
-import { checkRange, type ReceivedEntry, validateAndStore } from './entry-batch.ts';
+import { checkRange, EntryWriter, type ReceivedEntry, validateBatch } from './entry-batch.ts';
+import type { EntryValidator } from './entry-validator.ts';
 import { SyncError } from './errors.ts';
 
 export interface RangeSyncContext {
@@ -24,6 +27,7 @@ export interface RangeSyncContext {
   reqResp: Pick<ReqResp, 'entries'>;
   now: () => number;
   batchSize: number;
+  validator: EntryValidator;
   signal: AbortSignal;
   /** Called with each stored batch's new entries (to fetch their trees). */
   onBatch?: (added: ReceivedEntry[]) => void;
@@ -51,52 +55,72 @@ export async function rangeSync(
   remote: Head,
 ): Promise<RangeSyncResult> {
   const { store } = ctx;
+  const writer = new EntryWriter(store);
+  const targetBytes = encodeSigned(TARGET, target);
   const local = await store.entries.head(remote.target);
   let from = Math.min(local ? local.height + 1 : 0, remote.height);
   let back = 1;
   let linked: ReceivedEntry | undefined;
-  let added = 0;
-  let head: Head | undefined;
-  // Forward batches to reach the head, plus the steps back (a doubling walk).
-  const maxRounds = Math.ceil((remote.height + 1) / ctx.batchSize) + 64;
-  for (let round = 0; round < maxRounds; round++) {
-    const count = Math.min(ctx.batchSize, remote.height - from + 1);
-    const batch = checkRange(
-      await receive(ctx, peer, { target: remote.target, from, count }),
-      remote.target,
-      from,
-    );
-    const first = batch[0];
-    if (!first) break; // The peer's chain no longer reaches this height.
-    const parent = await parentOf(store, first.entry, linked);
-    if (parent === null) {
-      if (from === 0) throw new SyncError('no_common_ancestor');
-      from = Math.max(0, from - back);
-      back *= 2;
-      linked = undefined;
-      continue;
+  // The next batch is asked for while this one is checked; dropped if this one fails.
+  let prefetched: { from: number; batch: Promise<Uint8Array[]> } | undefined;
+  const ask = (start: number) => {
+    const count = Math.min(ctx.batchSize, remote.height - start + 1);
+    const batch = receive(ctx, peer, { target: remote.target, from: start, count });
+    batch.catch(() => {});
+    return { from: start, batch };
+  };
+  try {
+    // Forward batches to reach the head, plus the steps back (a doubling walk).
+    const maxRounds = Math.ceil((remote.height + 1) / ctx.batchSize) + 64;
+    for (let round = 0; round < maxRounds; round++) {
+      const request = prefetched?.from === from ? prefetched : ask(from);
+      prefetched = undefined;
+      const batch = checkRange(await request.batch, remote.target, from);
+      const first = batch[0];
+      if (!first) break; // The peer's chain no longer reaches this height.
+      const parent = await parentOf(store, writer, first.entry, linked);
+      if (parent === null) {
+        if (from === 0) throw new SyncError('no_common_ancestor');
+        from = Math.max(0, from - back);
+        back *= 2;
+        linked = undefined;
+        continue;
+      }
+      const last = batch.at(-1)!;
+      const done = last.entry.height >= remote.height || equalBytes(last.hash, remote.head);
+      if (!done) prefetched = ask(last.entry.height + 1);
+      const queued = await validateBatch(
+        store,
+        writer,
+        ctx.validator,
+        targetBytes,
+        parent,
+        batch,
+        ctx.now(),
+      );
+      if (queued.length > 0) ctx.onBatch?.(queued);
+      if (done) break;
+      linked = last;
+      from = last.entry.height + 1;
+      back = 1;
     }
-    const stored = await validateAndStore(store, target, parent, batch, ctx.now());
-    added += stored.added.length;
-    if (stored.head) head = stored.head;
-    if (stored.added.length > 0) ctx.onBatch?.(stored.added);
-    const last = batch.at(-1)!;
-    if (last.entry.height >= remote.height || equalBytes(last.hash, remote.head)) break;
-    linked = last;
-    from = last.entry.height + 1;
-    back = 1;
+  } finally {
+    // Whatever was validated is stored, even when a later batch failed.
+    await writer.flush();
   }
-  return { added, ...(head && { head }) };
+  return { added: writer.added.length, ...(writer.head && { head: writer.head }) };
 }
 
 /** The parent the first entry of a batch extends: undefined at genesis, null when unknown. */
 async function parentOf(
   store: Pick<Store, 'entries'>,
+  writer: EntryWriter,
   first: LogEntry,
   linked: ReceivedEntry | undefined,
 ): Promise<LogEntry | undefined | null> {
   if (first.height === 0) return undefined;
   if (linked && equalBytes(first.prev, linked.hash)) return linked.entry;
+  await writer.flush();
   return (await store.entries.get(first.prev)) ?? null;
 }
 

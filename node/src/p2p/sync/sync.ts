@@ -13,10 +13,19 @@
 import { EventEmitter } from 'node:events';
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import type { Hash, Head, Status, Target } from '@nightshift/protocol';
+import {
+  type Hash,
+  type Head,
+  hashHex,
+  type Status,
+  type Target,
+  type Tree,
+  type TreeFile,
+} from '@nightshift/protocol';
 import type { Store } from '@nightshift/store';
 import { isReqRespError, ReqResp, type ReqRespHost } from '../reqresp/index.ts';
 import type { ReceivedEntry } from './entry-batch.ts';
+import { EntryValidator, sharedEntryValidator } from './entry-validator.ts';
 import { isSyncError, RESPONSE_PENALTY, SyncError } from './errors.ts';
 import { Fetcher } from './fetcher.ts';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from './options.ts';
@@ -74,6 +83,7 @@ export class Sync extends EventEmitter<SyncEvents> {
   private readonly host: SyncHost;
   private readonly store: SyncStore;
   private readonly now: () => number;
+  private readonly validator: EntryValidator;
   private controller = new AbortController();
   private started = false;
   /** Per peer: the tail of its sync runs, and a run queued but not started yet. */
@@ -93,6 +103,8 @@ export class Sync extends EventEmitter<SyncEvents> {
     this.host = modules.host;
     this.store = modules.store;
     this.now = modules.now ?? Date.now;
+    const threads = this.options.validationThreads;
+    this.validator = threads === undefined ? sharedEntryValidator() : new EntryValidator(threads);
     this.reqResp = new ReqResp(this.options.reqResp, {
       host: modules.host,
       store: modules.store,
@@ -146,6 +158,21 @@ export class Sync extends EventEmitter<SyncEvents> {
       if (state.tail === run) this.peers.delete(id);
     });
     return run;
+  }
+
+  /**
+   * Fetches a tree by hash from the connected peers (`from` first), checks and stores it;
+   * undefined when no peer had it. For whoever needs a candidate's files (a verifier).
+   */
+  async fetchTree(hash: Hash, from?: PeerId): Promise<Tree | undefined> {
+    const trees = await this.fetcher().trees([hash], this.peersFor(from));
+    return trees.get(hashHex(hash));
+  }
+
+  /** Fetches the blobs of these files that are not stored yet from the connected peers
+   *  (`from` first); returns how many no peer could provide. */
+  fetchFiles(files: TreeFile[], from?: PeerId): Promise<number> {
+    return this.fetcher().blobs(files, this.peersFor(from));
   }
 
   /** Resolves once no sync is running or queued. */
@@ -216,6 +243,7 @@ export class Sync extends EventEmitter<SyncEvents> {
             reqResp: this.reqResp,
             now: this.now,
             batchSize: this.options.batchSize,
+            validator: this.validator,
             signal: this.controller.signal,
             onBatch: (added) => {
               if (!this.options.fetchTrees) return;
@@ -285,11 +313,11 @@ export class Sync extends EventEmitter<SyncEvents> {
   }
 
   /** The peer first, then every other connected peer that is not banned. */
-  private peersFor(first: PeerId): PeerId[] {
+  private peersFor(first: PeerId | undefined): PeerId[] {
     const others = this.host
       .getPeers()
-      .filter((p) => !p.equals(first) && !this.reqResp.isBanned(p));
-    return [first, ...others];
+      .filter((p) => !first?.equals(p) && !this.reqResp.isBanned(p));
+    return first ? [first, ...others] : others;
   }
 
   /** Describes a failure, penalising the peer for faults its responses committed. */
