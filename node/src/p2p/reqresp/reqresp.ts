@@ -5,7 +5,7 @@
  * (Requester) are its methods. It also keeps the peers' penalty points: a peer at the
  * threshold is banned (its streams refused) and disconnected.
  */
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import type { PeerId } from '@libp2p/interface';
 import type { ByteRange, FetchKind, Hash, RangeRequest, Status } from '@nightshift/protocol';
 import type { ReqRespHost, RequestOptions } from './client.ts';
@@ -62,6 +62,8 @@ export class ReqResp extends EventEmitter<ReqRespEvents> {
   async start(): Promise<void> {
     if (this.responder) return;
     this.controller = new AbortController();
+    // Every stream being answered listens to it.
+    setMaxListeners(Number.POSITIVE_INFINITY, this.controller.signal);
     const responder = new Responder(
       this.options,
       {

@@ -3,6 +3,7 @@
  * in order so the store can hash and write it as it comes. At most `parallel` ranges are in
  * flight or waiting, so memory stays near parallel × segment bytes whatever the blob's size.
  */
+import { setMaxListeners } from 'node:events';
 import type { PeerId } from '@libp2p/interface';
 import type { TreeFile } from '@nightshift/protocol';
 import { type ReqResp, ReqRespError } from '../reqresp/index.ts';
@@ -21,6 +22,8 @@ export async function* downloadBlob(
 ): AsyncGenerator<Uint8Array> {
   const controller = new AbortController();
   const signal = AbortSignal.any([options.signal, controller.signal]);
+  // Every range's stream listens to it.
+  setMaxListeners(Number.POSITIVE_INFINITY, signal);
   const segments = Math.max(1, Math.ceil(file.size / options.segmentBytes));
   const fetchSegment = (index: number) => {
     const offset = index * options.segmentBytes;

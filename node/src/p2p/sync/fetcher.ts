@@ -158,7 +158,7 @@ export class Fetcher {
     let group: TreeFile[] = [];
     let bytes = 0;
     for (const file of files) {
-      if (file.size > this.ctx.blobSegmentBytes) {
+      if (file.size > this.ctx.blobBatchBytes) {
         yield [file];
         continue;
       }
@@ -179,7 +179,8 @@ export class Fetcher {
   /** Fetches one group from one peer; blobs the peer lacks go to `missing`. */
   private async fetchGroup(peer: PeerId, group: TreeFile[], missing: TreeFile[]): Promise<true> {
     const [only] = group;
-    if (group.length === 1 && only && only.size > this.ctx.blobSegmentBytes) {
+    const ranged = this.ctx.blobParallelRanges > 1 && only && only.size > this.ctx.blobSegmentBytes;
+    if (group.length === 1 && only && ranged) {
       const pieces = downloadBlob(this.ctx.reqResp, peer, only, {
         segmentBytes: this.ctx.blobSegmentBytes,
         parallel: this.ctx.blobParallelRanges,

@@ -9,11 +9,16 @@ export interface SyncOptions {
   batchSize: number;
   /** Fetch the candidate trees of entries synced, and their blobs. */
   fetchTrees: boolean;
-  /** Blobs larger than this are fetched as byte ranges of this size, several at once. */
-  blobSegmentBytes: number;
-  /** Byte ranges of one blob in flight at once (one stream each). */
+  /**
+   * Byte ranges of one large blob fetched at once, one stream each; 1 streams the whole blob
+   * as one response. Ranges pay off where one stream's window limits throughput (long links);
+   * on loopback they did not (BENCHMARKS.md), and the store reads every range from the blob's
+   * first chunk, so each costs the responder that much more reading.
+   */
   blobParallelRanges: number;
-  /** Sum of the sizes of small blobs asked for in one request. */
+  /** With several ranges: blobs larger than this are fetched as ranges of this size. */
+  blobSegmentBytes: number;
+  /** Sum of the sizes of small blobs asked for in one request; a larger blob goes alone. */
   blobBatchBytes: number;
   /** After a sync moves a head, re-run the handshake with every peer this much later
    *  (a peer that is behind then syncs from us). */
@@ -31,8 +36,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   reqResp: {},
   batchSize: REQUEST_LIMITS.maxRangeCount,
   fetchTrees: true,
+  blobParallelRanges: 1,
   blobSegmentBytes: 8 * 1024 * 1024,
-  blobParallelRanges: 4,
   blobBatchBytes: 8 * 1024 * 1024,
   announceDelayMs: 250,
   statusIntervalMs: 60_000,

@@ -10,7 +10,7 @@
  * `new Sync(options, { host, store, now })`, `start()`, `stop()`; `syncWith(peer)` resolves
  * with a report once that peer is synced; `idle()` once no sync is running.
  */
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import {
@@ -116,6 +116,8 @@ export class Sync extends EventEmitter<SyncEvents> {
     if (this.started) return;
     this.started = true;
     this.controller = new AbortController();
+    // Every request in flight listens to it.
+    setMaxListeners(Number.POSITIVE_INFINITY, this.controller.signal);
     await this.reqResp.start();
     this.reqResp.on('status', this.onRemoteStatus);
     this.host.addEventListener('peer:connect', this.onConnect);
