@@ -26,6 +26,7 @@ const RUN_TIMEOUT_MS = 120_000;
 class WorkerSlot {
   private readonly pending = new Map<number, Pending>();
   private next = 0;
+  private waiting = 0;
   private readonly ready: Promise<void>;
   readonly worker: Worker;
 
@@ -37,7 +38,6 @@ class WorkerSlot {
       `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(body)}); })`,
       { eval: true },
     );
-    this.worker.unref();
     let started: () => void = () => {};
     this.ready = new Promise((resolve) => {
       started = resolve;
@@ -52,20 +52,28 @@ class WorkerSlot {
     });
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', () => this.fail(new Error('the validation worker exited')));
+    // After the listeners: adding a 'message' listener refs the worker again.
+    this.worker.unref();
   }
 
   get load(): number {
-    return this.pending.size;
+    return this.waiting;
   }
 
   async validate(request: ValidationRequest): Promise<ValidationResult> {
-    await within(this.ready, START_TIMEOUT_MS, () => this.fail(new Error('no start')));
-    const id = this.next++;
-    const answer = new Promise<ValidationResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-    });
-    this.worker.postMessage({ id, request });
-    return within(answer, RUN_TIMEOUT_MS, () => this.fail(new Error('no answer')));
+    // An idle worker lets the process exit; one with work in hand keeps it running.
+    if (this.waiting++ === 0) this.worker.ref();
+    try {
+      await within(this.ready, START_TIMEOUT_MS, () => this.fail(new Error('no start')));
+      const id = this.next++;
+      const answer = new Promise<ValidationResult>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+      });
+      this.worker.postMessage({ id, request });
+      return await within(answer, RUN_TIMEOUT_MS, () => this.fail(new Error('no answer')));
+    } finally {
+      if (--this.waiting === 0) this.worker.unref();
+    }
   }
 
   private fail(err: Error): void {
