@@ -7,9 +7,10 @@
  * The serving peer runs in a child process, as a real peer would (its reads and encryption
  * do not share the joiner's thread). The joiner syncs entries only (fetchTrees off), so the
  * figure is range sync itself; every entry is still decoded, hashed, link-checked, validated
- * (signatures included) and stored.
+ * (signatures included) and stored. Validation runs on the sync's worker thread, as in a node;
+ * `--threads 0` validates on the main thread instead.
  *
- *   node --import tsx scripts/bench-sync.ts [--entries 10000] [--rounds 3]
+ *   node --import tsx scripts/bench-sync.ts [--entries 10000] [--rounds 3] [--threads N]
  */
 import '../node/src/polyfill.ts';
 import { spawn } from 'node:child_process';
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
   options: {
     entries: { type: 'string', default: '10000' },
     rounds: { type: 'string', default: '3' },
+    threads: { type: 'string' },
     serve: { type: 'string' },
   },
 });
@@ -108,7 +110,8 @@ async function readAndCheck(store: Store, targetId: Hash): Promise<number> {
 async function syncOnce(addr: string, dataDir: string, head: Hash): Promise<number> {
   const store = await Store.open(dataDir);
   const host = await quietHost();
-  const sync = new Sync({ fetchTrees: false, statusIntervalMs: 0 }, { host, store });
+  const threads = args.threads === undefined ? {} : { validationThreads: Number(args.threads) };
+  const sync = new Sync({ fetchTrees: false, statusIntervalMs: 0, ...threads }, { host, store });
   await sync.start();
   const started = performance.now();
   await host.dial(multiaddr(addr));
@@ -167,6 +170,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         entries: count,
         rounds,
+        validationThreads: args.threads ?? 'default',
         localEntriesPerSecond: Math.round(localRate),
         syncEntriesPerSecond: Math.round(synced),
         ratio: Number(ratio.toFixed(3)),
