@@ -29,6 +29,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys';
 import { multiaddr } from '@multiformats/multiaddr';
 import { type Hash, hashHex, TAG, type TreeFile, taggedHasher } from '@nightshift/protocol';
 import { BLOB_CHUNK_BYTES, Store } from '@nightshift/store';
+import { deterministicBytes } from '@nightshift/store/testing/bytes';
 import { createHost } from '../node/src/p2p/host.ts';
 import { ReqResp } from '../node/src/p2p/reqresp/index.ts';
 import { downloadBlob } from '../node/src/p2p/sync/blob-download.ts';
@@ -46,22 +47,6 @@ const { values: args } = parseArgs({
 });
 
 const MIB = 1024 * 1024;
-
-/** `size` bytes of a fixed xorshift32 stream, in store-sized chunks. */
-function* content(size: number): Iterable<Uint8Array> {
-  let state = 0x9e3779b9;
-  for (let offset = 0; offset < size; offset += BLOB_CHUNK_BYTES) {
-    const length = Math.min(BLOB_CHUNK_BYTES, size - offset);
-    const words = new Uint32Array(Math.ceil(length / 4));
-    for (let i = 0; i < words.length; i++) {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      words[i] = state >>> 0;
-    }
-    yield new Uint8Array(words.buffer, 0, length);
-  }
-}
 
 async function quietHost() {
   return createHost({
@@ -147,11 +132,11 @@ async function main(): Promise<void> {
   const freshStore = () => Store.open(join(dir, `joiner-${fresh++}`));
   try {
     const hasher = taggedHasher(TAG.blob);
-    for (const chunk of content(size)) hasher.update(chunk);
+    for (const chunk of deterministicBytes(size)) hasher.update(chunk);
     const hash = hasher.digest();
     const file: TreeFile = { path: 'big.bin', blob: hash, size, executable: false };
     const sourceStore = await Store.open(join(dir, 'source'));
-    await sourceStore.blobs.write(hash, content(size));
+    await sourceStore.blobs.write(hash, deterministicBytes(size));
     await sourceStore.close();
     const peer = await servingPeer(join(dir, 'source'), hash);
 

@@ -18,25 +18,9 @@ import {
   treeHash,
 } from '@nightshift/protocol';
 import { ChainBuilder, type Fixture, makeFixture } from '@nightshift/protocol/testing';
-import { BLOB_CHUNK_BYTES } from '@nightshift/store';
+import { deterministicBytes } from '@nightshift/store/testing';
 import type { SyncOptions } from '../node/src/p2p/sync/index.ts';
 import { connect, startNode, storeTarget, type TestNode } from './sync-harness.ts';
-
-/** `size` bytes from a fixed xorshift32 stream, in store-sized chunks: the same every run. */
-function* deterministicBytes(size: number): Iterable<Uint8Array> {
-  let state = 0x9e3779b9;
-  for (let offset = 0; offset < size; offset += BLOB_CHUNK_BYTES) {
-    const length = Math.min(BLOB_CHUNK_BYTES, size - offset);
-    const words = new Uint32Array(Math.ceil(length / 4));
-    for (let i = 0; i < words.length; i++) {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      words[i] = state >>> 0;
-    }
-    yield new Uint8Array(words.buffer, 0, length);
-  }
-}
 
 function hashOf(chunks: Iterable<Uint8Array>): Uint8Array {
   const hasher = taggedHasher(TAG.blob);

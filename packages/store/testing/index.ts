@@ -29,3 +29,5 @@ export async function openFreshStore(label?: string): Promise<{ store: Store; da
   const dataDir = await freshDataDir(label);
   return { store: await Store.open(dataDir), dataDir };
 }
+
+export { deterministicBytes } from './bytes.ts';
