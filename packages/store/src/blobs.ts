@@ -6,23 +6,35 @@
  * so a 100 MB file never sits in one value or one buffer.
  */
 
-import {
-  blobHash,
-  equalBytes,
-  type Hash,
-  type Hasher,
-  hashHex,
-  TAG,
-  taggedHasher,
-} from '@nightshift/protocol';
+import { createHash } from 'node:crypto';
+import { blobHash, equalBytes, type Hash, type Hasher, hashHex, TAG } from '@nightshift/protocol';
 import type { Database, Sublevel } from './database.ts';
 import { StoreError } from './errors.ts';
 import { BLOB_CHUNK_BYTES, chunkKey, prefixRange } from './keys.ts';
 import { KeyedMutex } from './mutex.ts';
 import { type BlobMetaRecord, decodeRecord, encodeRecord } from './records.ts';
 
-/** An incremental blobHash, for content that arrives in chunks. */
-export const blobHasher = (): Hasher => taggedHasher(TAG.blob);
+const BLOB_TAG_PREFIX = (() => {
+  const tag = new TextEncoder().encode(TAG.blob);
+  return Uint8Array.of(tag.length, ...tag);
+})();
+
+/**
+ * An incremental blobHash, for content that arrives in chunks: the same digest as
+ * protocol's, SHA-256(u8(len(tag)) ‖ tag ‖ content), but from node:crypto, which hashes large
+ * files about twice as fast as the portable JavaScript one (BENCHMARKS.md, "Blob fetch").
+ */
+export function blobHasher(): Hasher {
+  const hash = createHash('sha256').update(BLOB_TAG_PREFIX);
+  const hasher: Hasher = {
+    update(data) {
+      hash.update(data);
+      return hasher;
+    },
+    digest: () => new Uint8Array(hash.digest()),
+  };
+  return hasher;
+}
 
 export class BlobRepository {
   private readonly chunks: Sublevel;
@@ -37,7 +49,7 @@ export class BlobRepository {
 
   /** Stores `content`; returns its blob hash. */
   async put(content: Uint8Array): Promise<Hash> {
-    const hash = blobHash(content);
+    const hash = blobHasher().update(content).digest();
     await this.write(hash, [content]);
     return hash;
   }
