@@ -4,9 +4,12 @@
  * same bytes between the same two processes in the same run. Goal: at least 60% of raw TCP.
  *
  * The serving peer runs in a child process (its store reads and encryption do not share the
- * fetcher's thread) and serves both the libp2p protocols and a plain TCP socket that writes
- * the same bytes from memory. Lines printed, each the median of the rounds:
+ * fetcher's thread) and serves the libp2p protocols, a bare libp2p protocol that writes the
+ * same bytes from memory, and a plain TCP socket that does the same. Lines printed, each the
+ * median of the rounds:
  *   raw tcp                   node:net, bytes counted and dropped: the baseline
+ *   bare libp2p stream        one libp2p stream (Noise, Yamux), bytes from memory, counted and
+ *                             dropped: what the transport allows before nightshift does anything
  *   fetch, 1 stream           what a node does by default (Sync.fetchFiles): the blob as one
  *                             response, written to the store, which hashes it
  *   fetch, N ranges           the same with N byte ranges over N streams at once
@@ -28,7 +31,7 @@ import { parseArgs } from 'node:util';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { multiaddr } from '@multiformats/multiaddr';
 import { type Hash, hashHex, TAG, type TreeFile, taggedHasher } from '@nightshift/protocol';
-import { BLOB_CHUNK_BYTES, Store } from '@nightshift/store';
+import { Store } from '@nightshift/store';
 import { deterministicBytes } from '@nightshift/store/testing/bytes';
 import { createHost } from '../node/src/p2p/host.ts';
 import { ReqResp } from '../node/src/p2p/reqresp/index.ts';
@@ -47,6 +50,8 @@ const { values: args } = parseArgs({
 });
 
 const MIB = 1024 * 1024;
+/** The bare libp2p baseline: the blob's bytes on one stream, no framing, no store. */
+const BARE_PROTOCOL = '/nightshift-bench/bytes/1';
 
 async function quietHost() {
   return createHost({
@@ -75,6 +80,10 @@ async function serve(dataDir: string, hash: Hash): Promise<void> {
   const host = await quietHost();
   const reqResp = new ReqResp({}, { host, store });
   await reqResp.start();
+  await host.handle(BARE_PROTOCOL, async (stream) => {
+    for (const chunk of chunks) if (!stream.send(chunk)) await stream.onDrain();
+    await stream.close();
+  });
   const rawPort = (raw.address() as { port: number }).port;
   process.stdout.write(
     `${JSON.stringify({ addr: host.getMultiaddrs()[0]!.toString(), rawPort })}\n`,
@@ -182,6 +191,15 @@ async function main(): Promise<void> {
           if (received !== size) throw new Error(`raw: ${received} bytes`);
         },
       ],
+      [
+        'bare libp2p stream',
+        async () => {
+          let received = 0;
+          const stream = await host.dialProtocol(peerId, BARE_PROTOCOL);
+          for await (const chunk of stream) received += chunk.byteLength;
+          if (received !== size) throw new Error(`bare libp2p: ${received} bytes`);
+        },
+      ],
       ['fetch, 1 stream', () => intoStore(1)],
       [`fetch, ${ranges} ranges`, () => intoStore(ranges)],
       ['transfer only, 1 stream', () => transferOnly(1)],
@@ -216,6 +234,7 @@ async function main(): Promise<void> {
       ]),
     );
     const headline = summary['fetch, 1 stream']!;
+    const bare = median(rates.get('bare libp2p stream')!);
     console.log(
       JSON.stringify({
         megabytes: size / 1e6,
@@ -223,6 +242,7 @@ async function main(): Promise<void> {
         ranges,
         segmentMiB: segmentBytes / MIB,
         ...summary,
+        fetchOfBareLibp2p: Number((headline.mibPerSecond / bare).toFixed(3)),
         goal: 0.6,
         met: headline.ofRaw >= 0.6,
       }),

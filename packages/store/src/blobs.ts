@@ -1,18 +1,31 @@
 /**
- * Blobs: file contents, content-addressed by `blobHash`. Every blob is split into chunks of
- * BLOB_CHUNK_BYTES under `blob-chunk`, and its meta record is written last: a blob exists
- * once its meta exists. A write interrupted by a crash leaves chunks without meta, which are
- * invisible and overwritten by the next write of the same blob. Reads stream chunk by chunk,
- * so a 100 MB file never sits in one value or one buffer.
+ * Blobs: file contents, content-addressed by `blobHash`, kept as plain files under
+ * `<dataDir>/blobs/` (named by hash, like git's objects), not in LevelDB: a 100 MB file in
+ * 1 MiB LevelDB values was written several times over by compaction and capped a fetch at
+ * about 150 MiB/s (BENCHMARKS.md, "Blob fetch"), and a runner can copy a file, not a value.
+ *
+ * A blob is written to `incoming/`, hashed as it arrives, flushed to disk and only then
+ * renamed to its name: a blob exists once its file has its name, and the file under a name
+ * always holds the content of that hash. A write interrupted by a crash leaves a file in
+ * `incoming/`, which the next open clears.
  */
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { blobHash, equalBytes, type Hash, type Hasher, hashHex, TAG } from '@nightshift/protocol';
-import type { Database, Sublevel } from './database.ts';
 import { StoreError } from './errors.ts';
-import { BLOB_CHUNK_BYTES, chunkKey, prefixRange } from './keys.ts';
+import { BLOB_CHUNK_BYTES } from './keys.ts';
 import { KeyedMutex } from './mutex.ts';
-import { type BlobMetaRecord, decodeRecord, encodeRecord } from './records.ts';
+
+/** The blob directory inside a node's data directory. */
+export const BLOBS_DIR = 'blobs';
+const INCOMING = 'incoming';
+
+/** Bytes handed to the disk but not yet written, per blob being written: enough to keep the
+ *  disk busy while the next pieces arrive, small enough to bound memory. */
+const WRITE_AHEAD_BYTES = 8 * BLOB_CHUNK_BYTES;
 
 const BLOB_TAG_PREFIX = (() => {
   const tag = new TextEncoder().encode(TAG.blob);
@@ -20,7 +33,7 @@ const BLOB_TAG_PREFIX = (() => {
 })();
 
 /**
- * An incremental blobHash, for content that arrives in chunks: the same digest as
+ * An incremental blobHash, for content that arrives in pieces: the same digest as
  * protocol's, SHA-256(u8(len(tag)) ‖ tag ‖ content), but from node:crypto, which hashes large
  * files about twice as fast as the portable JavaScript one (BENCHMARKS.md, "Blob fetch").
  */
@@ -36,20 +49,34 @@ export function blobHasher(): Hasher {
   return hasher;
 }
 
+export interface BlobStat {
+  size: number;
+}
+
+export interface BlobReadOptions {
+  /** Only `length` bytes from `offset` (cut at the blob's end). */
+  range?: { offset: number; length: number };
+  /** The largest piece to yield; BLOB_CHUNK_BYTES unless set. */
+  pieceBytes?: number;
+}
+
 export class BlobRepository {
-  private readonly chunks: Sublevel;
-  private readonly meta: Sublevel;
-  /** Writes of one blob run one at a time, so a bad copy never clears a good one's chunks. */
+  /** Writes of one blob run one at a time: a second writer finds the first one's file. */
   private readonly writing = new KeyedMutex();
 
-  constructor(database: Database) {
-    this.chunks = database.sub.blobChunk;
-    this.meta = database.sub.blobMeta;
+  private constructor(private readonly dir: string) {}
+
+  /** Opens the blob directory of `dataDir`, clearing what a crash left half-written. */
+  static async open(dataDir: string): Promise<BlobRepository> {
+    const dir = join(dataDir, BLOBS_DIR);
+    await rm(join(dir, INCOMING), { recursive: true, force: true });
+    await mkdir(join(dir, INCOMING), { recursive: true });
+    return new BlobRepository(dir);
   }
 
   /** Stores `content`; returns its blob hash. */
   async put(content: Uint8Array): Promise<Hash> {
-    const hash = blobHasher().update(content).digest();
+    const hash = blobHash(content);
     await this.write(hash, [content]);
     return hash;
   }
@@ -57,92 +84,144 @@ export class BlobRepository {
   /**
    * Streams content into the blob `expected` (as when fetched from a peer who named it).
    * Fails with `hash_mismatch`, leaving no blob, when the content hashes to anything else.
-   * When the blob is already stored, `source` is not read: check `has` before fetching.
+   * Pieces go to the disk while later ones arrive, so a piece must not be changed after it
+   * is yielded. When the blob is already stored, `source` is not read: check `has` first.
    */
   async write(
     expected: Hash,
     source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  ): Promise<BlobMetaRecord> {
+  ): Promise<BlobStat> {
     return this.writing.run(hashHex(expected), async () => {
       const existing = await this.stat(expected);
-      return existing ?? (await this.writeChunks(expected, source));
+      return existing ?? (await this.writeFile(expected, source));
     });
   }
 
-  private async writeChunks(
+  private async writeFile(
     expected: Hash,
     source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  ): Promise<BlobMetaRecord> {
+  ): Promise<BlobStat> {
+    const incoming = join(
+      this.dir,
+      INCOMING,
+      `${hashHex(expected)}.${randomBytes(6).toString('hex')}`,
+    );
+    const file = await open(incoming, 'wx', 0o644);
     const hasher = blobHasher();
-    const pending = new Uint8Array(BLOB_CHUNK_BYTES);
-    let filled = 0;
-    let chunks = 0;
-    let size = 0;
-    const flush = async () => {
-      await this.chunks.put(chunkKey(expected, chunks), pending.slice(0, filled));
-      chunks += 1;
-      filled = 0;
-    };
-    for await (const piece of source) {
-      hasher.update(piece);
-      size += piece.length;
-      for (let offset = 0; offset < piece.length; ) {
-        const n = Math.min(piece.length - offset, BLOB_CHUNK_BYTES - filled);
-        pending.set(piece.subarray(offset, offset + n), filled);
-        filled += n;
-        offset += n;
-        if (filled === BLOB_CHUNK_BYTES) await flush();
+    const writes = new WriteAhead(file);
+    try {
+      for await (const piece of source) {
+        hasher.update(piece);
+        await writes.append(piece);
       }
+      await writes.finish();
+      if (!equalBytes(hasher.digest(), expected)) {
+        throw new StoreError('hash_mismatch', `content is not blob ${hashHex(expected)}`);
+      }
+      // On disk before it has its name: a name never points at content a power cut lost.
+      await file.datasync();
+      await file.close();
+      const path = this.pathOf(expected);
+      await mkdir(join(path, '..'), { recursive: true });
+      await rename(incoming, path);
+      return { size: writes.size };
+    } catch (err) {
+      await writes.finish().catch(() => undefined);
+      await file.close().catch(() => undefined);
+      await unlink(incoming).catch(() => undefined);
+      throw err;
     }
-    if (filled > 0 || chunks === 0) await flush();
-    if (!equalBytes(hasher.digest(), expected)) {
-      await this.chunks.clear(prefixRange(expected));
-      throw new StoreError('hash_mismatch', `content is not blob ${hashHex(expected)}`);
-    }
-    const meta: BlobMetaRecord = { size, chunkSize: BLOB_CHUNK_BYTES, chunks };
-    await this.meta.put(expected, encodeRecord('blobMeta', meta));
-    return meta;
   }
 
-  async stat(hash: Hash): Promise<BlobMetaRecord | undefined> {
-    const bytes = await this.meta.get(hash);
-    return bytes === undefined ? undefined : decodeRecord('blobMeta', bytes);
+  async stat(hash: Hash): Promise<BlobStat | undefined> {
+    try {
+      const { size } = await stat(this.pathOf(hash));
+      return { size };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
   }
 
   async has(hash: Hash): Promise<boolean> {
-    return (await this.meta.get(hash)) !== undefined;
+    return (await this.stat(hash)) !== undefined;
   }
 
-  /** The blob's content, chunk by chunk; undefined when the blob is not stored. */
-  async read(hash: Hash): Promise<AsyncIterable<Uint8Array> | undefined> {
+  /** The blob's file, for a reader that copies or links it; undefined when not stored. */
+  async path(hash: Hash): Promise<string | undefined> {
+    return (await this.has(hash)) ? this.pathOf(hash) : undefined;
+  }
+
+  /**
+   * The blob's content (or a range of it) in pieces, read ahead of the consumer; undefined
+   * when the blob is not stored.
+   */
+  async read(
+    hash: Hash,
+    { range, pieceBytes = BLOB_CHUNK_BYTES }: BlobReadOptions = {},
+  ): Promise<AsyncIterable<Uint8Array> | undefined> {
     const meta = await this.stat(hash);
-    return meta && this.chunksOf(hash, meta);
+    if (!meta) return undefined;
+    const start = Math.min(range?.offset ?? 0, meta.size);
+    const end = Math.min(range ? start + range.length : meta.size, meta.size);
+    if (end <= start) return (async function* () {})();
+    return createReadStream(this.pathOf(hash), {
+      start,
+      end: end - 1,
+      highWaterMark: pieceBytes,
+    }) as AsyncIterable<Uint8Array>;
   }
 
   /** The whole blob in one buffer: for small files; stream large ones with `read`. */
   async get(hash: Hash): Promise<Uint8Array | undefined> {
-    const meta = await this.stat(hash);
-    if (!meta) return undefined;
-    const out = new Uint8Array(meta.size);
-    let offset = 0;
-    for await (const chunk of this.chunksOf(hash, meta)) {
-      out.set(chunk, offset);
-      offset += chunk.length;
+    try {
+      const bytes = await readFile(this.pathOf(hash));
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
     }
-    return out;
   }
 
-  private async *chunksOf(hash: Hash, meta: BlobMetaRecord): AsyncIterable<Uint8Array> {
-    let index = 0;
-    let size = 0;
-    for (; index < meta.chunks; index++) {
-      const chunk = await this.chunks.get(chunkKey(hash, index));
-      if (chunk === undefined) break;
-      size += chunk.length;
-      yield chunk;
-    }
-    if (index !== meta.chunks || size !== meta.size) {
-      throw new StoreError('corrupt_blob', `${hashHex(hash)}: ${size} of ${meta.size} bytes`);
-    }
+  /** `blobs/ab/abcdef…`: a level of 256 directories keeps each one small. */
+  private pathOf(hash: Hash): string {
+    const hex = hashHex(hash);
+    return join(this.dir, hex.slice(0, 2), hex);
+  }
+}
+
+/**
+ * Positional writes to one file, several in flight at once (up to WRITE_AHEAD_BYTES), so
+ * the disk works on earlier pieces while the caller receives and hashes later ones.
+ */
+class WriteAhead {
+  size = 0;
+  private readonly inFlight: { done: Promise<unknown>; bytes: number }[] = [];
+  private inFlightBytes = 0;
+
+  constructor(private readonly file: FileHandle) {}
+
+  async append(piece: Uint8Array): Promise<void> {
+    if (piece.length === 0) return;
+    const done = this.file.write(piece, 0, piece.length, this.size).then(({ bytesWritten }) => {
+      if (bytesWritten !== piece.length)
+        throw new Error(`wrote ${bytesWritten} of ${piece.length}`);
+    });
+    // Awaited in order below; this keeps a failing write from being an unhandled rejection.
+    done.catch(() => undefined);
+    this.inFlight.push({ done, bytes: piece.length });
+    this.inFlightBytes += piece.length;
+    this.size += piece.length;
+    while (this.inFlightBytes > WRITE_AHEAD_BYTES) await this.settleOldest();
+  }
+
+  async finish(): Promise<void> {
+    while (this.inFlight.length > 0) await this.settleOldest();
+  }
+
+  private async settleOldest(): Promise<void> {
+    const oldest = this.inFlight.shift()!;
+    this.inFlightBytes -= oldest.bytes;
+    await oldest.done;
   }
 }

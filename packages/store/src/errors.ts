@@ -9,8 +9,6 @@ export type StoreErrorCode =
   | 'unsupported_layout'
   /** A metadata record cannot be decoded: the store is damaged. */
   | 'corrupt_record'
-  /** A blob's chunks are missing or do not add up to its recorded size. */
-  | 'corrupt_blob'
   /** Content does not hash to the hash it was written under. */
   | 'hash_mismatch'
   /** An entry names a target that is not stored. */

@@ -3,7 +3,13 @@
  * keys.ts (and README.md); `Store.open(dataDir)` is the entry point.
  */
 export { AttestationRepository, type StoredAttestation } from './attestations.ts';
-export { BlobRepository, blobHasher } from './blobs.ts';
+export {
+  BLOBS_DIR,
+  type BlobReadOptions,
+  BlobRepository,
+  type BlobStat,
+  blobHasher,
+} from './blobs.ts';
 export { CandidateRepository, type StoredCandidate, TRANSITIONS } from './candidates.ts';
 export { CommitmentRepository, type StoredCommitment } from './commitments.ts';
 export { Batch, type Database, openDatabase, type Sublevel, type Sublevels } from './database.ts';
@@ -16,7 +22,6 @@ export {
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.ts';
 export * from './keys.ts';
 export type {
-  BlobMetaRecord,
   CandidateStatus,
   CandidateStatusRecord,
   ReputationRecord,

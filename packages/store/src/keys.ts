@@ -6,11 +6,12 @@
  * stored in their canonical encoding, so the bytes under a key hash to that key. Metadata
  * that is no protocol object uses the versioned records of records.ts.
  *
- * Notation: `‖` concatenates; `u32be`/`u64be` are big-endian unsigned integers, so numeric
+ * Notation: `‖` concatenates; `u64be` is a big-endian unsigned integer, so numeric
  * keys sort in numeric order; `()` is an empty value (the key is the information).
  *
  * A sublevel name or status byte that is retired is never reused: old stores must never be
- * read with a new meaning.
+ * read with a new meaning. Retired: `blob-chunk` and `blob-meta` (layout 1 kept blob
+ * contents in LevelDB; since layout 2 they are files beside it, see blobs.ts).
  */
 import { concatBytes, type Hash } from '@nightshift/protocol';
 
@@ -18,10 +19,6 @@ export const SUBLEVEL = {
   /** utf8(name) -> record: store-wide facts; `layout` -> LayoutRecord. */
   meta: 'meta',
 
-  /** blobHash ‖ u32be(chunk index) -> chunk bytes (BLOB_CHUNK_BYTES each, the last shorter). */
-  blobChunk: 'blob-chunk',
-  /** blobHash -> BlobMetaRecord; written after the last chunk: no meta, no blob. */
-  blobMeta: 'blob-meta',
   /** treeHash -> canonical tree bytes. */
   tree: 'tree',
   /** targetId -> canonical target bytes. */
@@ -62,9 +59,9 @@ export const SUBLEVEL = {
 export type SublevelName = (typeof SUBLEVEL)[keyof typeof SUBLEVEL];
 
 /** The layout version this code reads and writes; a store of another version is refused. */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
-/** Large blobs are split into chunks of this size, so no value is ever larger. */
+/** Blobs are read in pieces of this size, so a large file never sits in one buffer. */
 export const BLOB_CHUNK_BYTES = 1024 * 1024;
 
 /** Candidate statuses as stored in index keys. */
@@ -77,12 +74,6 @@ export const STATUS_BYTE = {
 } as const;
 
 export const EMPTY = new Uint8Array(0);
-
-export function u32be(n: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, n, false);
-  return out;
-}
 
 export function u64be(n: number): Uint8Array {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a height: ${n}`);
@@ -99,7 +90,6 @@ export function readU64be(bytes: Uint8Array, offset: number): number {
 }
 
 export const metaKey = (name: string): Uint8Array => new TextEncoder().encode(name);
-export const chunkKey = (blob: Hash, index: number) => concatBytes([blob, u32be(index)]);
 export const heightPrefix = (target: Hash, height: number) => concatBytes([target, u64be(height)]);
 export const entryByHeightKey = (target: Hash, height: number, entry: Hash) =>
   concatBytes([target, u64be(height), entry]);

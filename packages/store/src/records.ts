@@ -1,6 +1,6 @@
 /**
  * Metadata records: what the store keeps that is no protocol object (statuses, receipt
- * times, reputation, blob metadata). Each is UTF-8 JSON with a version field `v`; a reader
+ * times, reputation). Each is UTF-8 JSON with a version field `v`; a reader
  * refuses a version or shape it does not know rather than guess. Protocol objects are never
  * stored this way: they keep their canonical encoding.
  */
@@ -10,12 +10,6 @@ export const RECORD_VERSION = 1;
 
 export interface LayoutRecord {
   layout: number;
-}
-
-export interface BlobMetaRecord {
-  size: number;
-  chunkSize: number;
-  chunks: number;
 }
 
 export interface ReceiptRecord {
@@ -50,11 +44,6 @@ type Shape<T> = { [K in keyof T]: 'number' | 'string' };
 
 const SHAPES = {
   layout: { layout: 'number' } satisfies Shape<LayoutRecord>,
-  blobMeta: {
-    size: 'number',
-    chunkSize: 'number',
-    chunks: 'number',
-  } satisfies Shape<BlobMetaRecord>,
   receipt: { receivedAt: 'number' } satisfies Shape<ReceiptRecord>,
   candidateStatus: {
     status: 'string',
@@ -74,7 +63,6 @@ export type RecordKind = keyof typeof SHAPES;
 
 interface RecordTypes {
   layout: LayoutRecord;
-  blobMeta: BlobMetaRecord;
   receipt: ReceiptRecord;
   candidateStatus: CandidateStatusRecord;
   reputation: ReputationRecord;

@@ -1,5 +1,6 @@
 /**
- * The node's store: one LevelDB at `<dataDir>/store`, reached through small repositories.
+ * The node's store: one LevelDB at `<dataDir>/store` and the blob files at `<dataDir>/blobs`,
+ * reached through small repositories.
  * Every change that touches several keys is one atomic batch, and read-modify-write changes
  * go through one mutex, so a node killed at any moment reopens with a consistent store.
  */
@@ -38,8 +39,9 @@ export class Store {
     private readonly database: Database,
     /** The LevelDB directory, `<dataDir>/store`. */
     readonly path: string,
+    blobs: BlobRepository,
   ) {
-    this.blobs = new BlobRepository(database);
+    this.blobs = blobs;
     this.trees = new TreeRepository(database);
     this.targets = new TargetRepository(database);
     this.entries = new EntryRepository(database, this.targets, this.lock);
@@ -59,11 +61,12 @@ export class Store {
     const database = await openDatabase(path);
     try {
       await checkLayout(database);
+      // Opened after the lock is ours: it clears half-written blobs no one else is writing.
+      return new Store(database, path, await BlobRepository.open(dataDir));
     } catch (err) {
       await database.db.close();
       throw err;
     }
-    return new Store(database, path);
   }
 
   /** Closes the store once the changes already in progress have been written. */

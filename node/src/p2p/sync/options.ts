@@ -12,8 +12,7 @@ export interface SyncOptions {
   /**
    * Byte ranges of one large blob fetched at once, one stream each; 1 streams the whole blob
    * as one response. Ranges pay off where one stream's window limits throughput (long links);
-   * on loopback they did not (BENCHMARKS.md), and the store reads every range from the blob's
-   * first chunk, so each costs the responder that much more reading.
+   * on loopback, where the cost is per byte on each side's thread, they do not (BENCHMARKS.md).
    */
   blobParallelRanges: number;
   /** With several ranges: blobs larger than this are fetched as ranges of this size. */

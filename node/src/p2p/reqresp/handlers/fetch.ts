@@ -54,27 +54,6 @@ function objectBytes(store: ServedStore, kind: Exclude<FetchKind, 'blob'>, hash:
 }
 
 /** The blob's content (or the asked range of it) in pieces; undefined when not stored. */
-async function blobPieces(
-  store: ServedStore,
-  hash: Hash,
-  range: ByteRange | undefined,
-): Promise<AsyncIterable<Uint8Array> | undefined> {
-  const content = await store.blobs.read(hash);
-  if (!content) return undefined;
-  const start = range?.offset ?? 0;
-  const end = range ? start + range.length : Number.POSITIVE_INFINITY;
-  return (async function* () {
-    let position = 0;
-    for await (const chunk of content) {
-      const chunkEnd = position + chunk.length;
-      // The store reads from the first chunk; those before the range are skipped unsent.
-      const from = Math.max(start, position) - position;
-      const to = Math.min(end, chunkEnd) - position;
-      for (let at = from; at < to; at += BLOB_PIECE_BYTES) {
-        yield chunk.subarray(at, Math.min(to, at + BLOB_PIECE_BYTES));
-      }
-      position = chunkEnd;
-      if (position >= end) return;
-    }
-  })();
+function blobPieces(store: ServedStore, hash: Hash, range: ByteRange | undefined) {
+  return store.blobs.read(hash, { ...(range && { range }), pieceBytes: BLOB_PIECE_BYTES });
 }
