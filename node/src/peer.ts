@@ -2,6 +2,8 @@
 // top of them, started in order and stopped in reverse.
 import './polyfill.ts';
 import { Store } from '@nightshift/store';
+import { type ApiAddress, ApiServer } from './api/server.ts';
+import { cliVersion } from './cli/version.ts';
 import { loadOrCreateIdentity } from './identity.ts';
 import { Gossip, gossipsubOptions, type ScoringOptions } from './p2p/gossip/index.ts';
 import { createHost, type Host } from './p2p/host.ts';
@@ -16,6 +18,8 @@ export interface PeerOptions {
   mdns: boolean;
   /** Gossip peer scoring; a local swarm on 127.0.0.1 needs the IP-colocation penalty off. */
   scoring?: ScoringOptions;
+  /** Serve the HTTP API on this address; no API without it. */
+  api?: ApiAddress;
 }
 
 /** A part of the peer with a lifecycle, started after the host exists and before it listens. */
@@ -33,12 +37,15 @@ export class Peer {
     readonly gossip: Gossip,
     readonly sync: Sync,
     private readonly components: PeerComponent[],
+    /** The HTTP API, when the peer serves one. */
+    readonly api: ApiServer | undefined,
   ) {}
 
   static async start(options: PeerOptions): Promise<Peer> {
     const identity = await loadOrCreateIdentity(options.dataDir);
     const store = await Store.open(options.dataDir);
     let host: Host | undefined;
+    let peer: Peer;
     try {
       host = await createHost({
         privateKey: identity.privateKey,
@@ -57,15 +64,23 @@ export class Peer {
       );
       // A target that arrives by sync rather than gossip is followed all the same.
       sync.on('head', ({ target }) => gossip.followTarget(target));
-      const peer = new Peer(host, store, gossip, sync, [sync, gossip]);
+      const api = options.api && new ApiServer(options.api, apiSources(host, store));
+      peer = new Peer(host, store, gossip, sync, [sync, gossip], api);
       for (const component of peer.components) await component.start();
       await host.start();
-      return peer;
     } catch (err) {
       await Promise.resolve(host?.stop()).catch(() => {});
       await store.close();
       throw err;
     }
+    // Last, so that the API never answers for a peer that is not up.
+    try {
+      await peer.api?.start();
+    } catch (err) {
+      await peer.stop();
+      throw err;
+    }
+    return peer;
   }
 
   get peerId(): string {
@@ -84,6 +99,7 @@ export class Peer {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.api?.stop();
       for (const component of [...this.components].reverse()) await component.stop();
       for (const connection of this.host.getConnections()) {
         connection.abort(new Error('peer stopping'));
@@ -93,4 +109,18 @@ export class Peer {
     })();
     return this.stopping;
   }
+}
+
+function apiSources(host: Host, store: Store) {
+  return {
+    peerId: host.peerId.toString(),
+    version: cliVersion(),
+    multiaddrs: () => host.getMultiaddrs().map((address) => address.toString()),
+    connections: () =>
+      host.getConnections().map((connection) => ({
+        peerId: connection.remotePeer.toString(),
+        address: connection.remoteAddr.toString(),
+      })),
+    store,
+  };
 }

@@ -1,5 +1,6 @@
 // `nightshift node` as a user runs it: a real process on real TCP, stopped by a signal.
 import assert from 'node:assert/strict';
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { freshDir, nightshift, startNightshift } from '../testing/cli.ts';
 
@@ -62,11 +63,50 @@ describe('nightshift node', { concurrency: true }, () => {
     assert.equal(await a.stop(), 0);
   });
 
-  it('refuses a bad listen or bootstrap address with a usage error', async () => {
+  it('serves the HTTP API where --api says, and stops it with the node', async () => {
+    const node = startNode(freshDir(), '--api', '127.0.0.1:0');
+    const started = await node.next((e) => e['event'] === 'started');
+    const api = String(started['api']);
+    assert.match(api, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const described = (await (await fetch(`${api}/api/v1/node`)).json()) as {
+      peerId: string;
+      addresses: string[];
+    };
+    assert.equal(described.peerId, started['peerId']);
+    assert.deepEqual(described.addresses, started['listen']);
+    assert.deepEqual(await (await fetch(`${api}/api/v1/heads`)).json(), { heads: [] });
+    assert.equal(await node.stop(), 0, node.stderr());
+    await assert.rejects(fetch(`${api}/api/v1/node`));
+  });
+
+  it('refuses an API address that another process holds, with address_unavailable', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    const run = await nightshift([
+      'node',
+      '--json',
+      '--no-mdns',
+      '--data-dir',
+      freshDir(),
+      '--listen',
+      LOOPBACK,
+      '--api',
+      `127.0.0.1:${port}`,
+    ]);
+    holder.close();
+    assert.equal(run.status, 4, run.stdout + run.stderr);
+    assert.equal(JSON.parse(run.stdout).error.code, 'address_unavailable');
+  });
+
+  it('refuses a bad listen, bootstrap or API address with a usage error', async () => {
     for (const args of [
       ['--listen', 'not-an-address'],
       ['--listen', '/ip4/127.0.0.1/udp/9'],
       ['--bootstrap', '/ip4/127.0.0.1/tcp/9521'],
+      ['--api', '127.0.0.1'],
+      ['--api', '127.0.0.1:70000'],
+      ['--api', 'bad host:80'],
     ]) {
       const run = await nightshift([
         'node',

@@ -23,6 +23,8 @@ export type CliErrorCode =
   | 'store_locked'
   /** The store cannot be read: another layout version, or damaged records. */
   | 'store_unreadable'
+  /** A listen address (the peer's or the API's) is taken or cannot be bound here. */
+  | 'address_unavailable'
   | IdentityErrorCode;
 
 export const exitCodes: Readonly<Record<CliErrorCode, number>> = {
@@ -33,6 +35,7 @@ export const exitCodes: Readonly<Record<CliErrorCode, number>> = {
   no_store: 4,
   store_locked: 4,
   store_unreadable: 4,
+  address_unavailable: 4,
   not_found: 5,
   data_dir_unwritable: 4,
   identity_missing: 4,
@@ -67,10 +70,26 @@ export function toCliError(err: unknown): CliError {
     const code = err.code === 'store_locked' ? 'store_locked' : 'store_unreadable';
     return new CliError(code, err.message, { cause: err });
   }
+  const bindFailure = bindErrorIn(err);
+  if (bindFailure) return new CliError('address_unavailable', bindFailure.message, { cause: err });
   if (err instanceof CommanderError) {
     // Commander prefixes its messages with "error: "; ours are printed with our own prefix.
     return new CliError('usage', err.message.replace(/^error: /, ''), { cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new CliError('internal', message, { cause: err });
+}
+
+const BIND_ERRORS = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES']);
+
+/** The socket error of a failed listen, wherever libp2p or fastify wrapped it. */
+function bindErrorIn(err: unknown): Error | undefined {
+  for (let at = err, depth = 0; at instanceof Error && depth < 5; depth++) {
+    const { code, syscall } = at as NodeJS.ErrnoException;
+    if (syscall === 'listen' || syscall === 'bind') {
+      if (code && BIND_ERRORS.has(code)) return at;
+    }
+    at = at.cause;
+  }
+  return undefined;
 }

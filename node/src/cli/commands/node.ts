@@ -1,9 +1,11 @@
 // `nightshift node`: a long-running peer. It prints its peer id and addresses, then one line
 // (one JSON line with --json) per event, runs until SIGINT or SIGTERM, stops cleanly and
 // exits 0.
+import { isIP } from 'node:net';
 import { multiaddr } from '@multiformats/multiaddr';
 import { type Hash, type Head, hashHex, shortHash } from '@nightshift/protocol';
 import { InvalidArgumentError } from 'commander';
+import type { ApiAddress } from '../../api/server.ts';
 import { LOOPBACK_SCORING } from '../../p2p/gossip/index.ts';
 import { Peer } from '../../peer.ts';
 import type { CommandSpec } from '../command.ts';
@@ -13,6 +15,7 @@ export interface NodeOptions {
   listen?: string[];
   bootstrap?: string[];
   mdns: boolean;
+  api?: ApiAddress;
 }
 
 /** The default listen address: every IPv4 interface, on nightshift's port. */
@@ -35,6 +38,20 @@ function listenAddress(value: string): void {
   if (!address.toString().includes('/tcp/')) {
     throw new InvalidArgumentError(`${value} is not a TCP address (e.g. ${DEFAULT_LISTEN}).`);
   }
+}
+
+/** `host:port`, `[ipv6]:port` or `:port` (127.0.0.1); port 0 picks a free one. */
+export function apiAddress(value: string): ApiAddress {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) {
+    throw new InvalidArgumentError(`${value} is not host:port (e.g. 127.0.0.1:9522).`);
+  }
+  const host = match[1] ?? match[2] ?? '';
+  if (host !== '' && !isIP(host) && !/^[A-Za-z0-9.-]+$/.test(host)) {
+    throw new InvalidArgumentError(`${value}: ${host} is not an IP address or host name.`);
+  }
+  return { host: host === '' ? '127.0.0.1' : host, port };
 }
 
 function isLoopback(address: string): boolean {
@@ -63,7 +80,12 @@ export const nodeCommand: CommandSpec<NodeOptions> = {
         'dial this peer at start (an address ending in /p2p/<peer id>); repeat for several',
         collect(bootstrapAddress),
       )
-      .option('--no-mdns', 'do not discover peers on the local network');
+      .option('--no-mdns', 'do not discover peers on the local network')
+      .option(
+        '--api <host:port>',
+        'serve the HTTP API here (bind to 127.0.0.1 unless others should reach it)',
+        apiAddress,
+      );
   },
   async run({ options, globals, context }) {
     const stop = context.shutdownSignal();
@@ -73,15 +95,24 @@ export const nodeCommand: CommandSpec<NodeOptions> = {
       listen,
       bootstrap: options.bootstrap ?? [],
       mdns: options.mdns,
+      ...(options.api && { api: options.api }),
       // Peers of a swarm on one machine all share 127.0.0.1: do not score that against them.
       ...(listen.every(isLoopback) ? { scoring: LOOPBACK_SCORING } : {}),
     });
     const addresses = peer.multiaddrs();
+    const api = peer.api?.url;
     printResult(context, globals.json, {
-      data: { event: 'started', peerId: peer.peerId, dataDir: globals.dataDir, listen: addresses },
+      data: {
+        event: 'started',
+        peerId: peer.peerId,
+        dataDir: globals.dataDir,
+        listen: addresses,
+        ...(api && { api }),
+      },
       text: [
         `peer id:   ${peer.peerId}`,
         `data dir:  ${globals.dataDir}`,
+        ...(api ? [`api:       ${api}/api/v1/node`] : []),
         'listening on:',
         ...addresses.map((address) => `  ${address}`),
         'press Ctrl-C to stop',
