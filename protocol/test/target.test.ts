@@ -72,6 +72,8 @@ describe('validateTarget: the manifest', () => {
       { run: ['python3', 'a\0b'] },
       { setup: [] },
       { setup: ['pip', ''] },
+      { predict: [] },
+      { predict: ['python3', 'model.py\0'] },
     ]) {
       assertError(await check(changes), 'target_invalid_command', 'reject');
     }

@@ -80,6 +80,12 @@ export interface Target extends Signed {
   revealDelayMs: number;
   searchSpace: SearchParam[];
   createdAt: number;
+  /**
+   * The candidate's predictor, for harnesses that need the candidate's model to answer step
+   * by step: run in its own sandbox without the held-out data, joined to the score phase by
+   * pipes (PROTOCOL.md §5.1, "Sandbox contract").
+   */
+  predict?: string[];
 }
 
 const pathList = sortedStrings(LIMITS.pathBytes, 64);
@@ -159,6 +165,7 @@ export const targetCodec = defineObject<Target>({
       },
     },
     { no: 21, name: 'createdAt', type: TIME },
+    { no: 22, name: 'predict', type: ARGV, optional: true },
     SIGNATURE,
   ],
 });

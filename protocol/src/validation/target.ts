@@ -59,11 +59,12 @@ function checkManifest(t: Target): ProtocolError | undefined {
   }
   if (!isValidPath(t.program)) return fail('target_invalid_paths', 'program');
 
-  // [REJECT] run and score (and setup, if present) are non-empty command lines.
+  // [REJECT] run and score (and setup and predict, if present) are non-empty command lines.
   for (const [name, argv] of [
     ['run', t.run],
     ['score', t.score],
     ['setup', t.setup ?? ['-']],
+    ['predict', t.predict ?? ['-']],
   ] as const) {
     if (argv.length === 0 || argv.some((arg) => arg.length === 0 || arg.includes('\0'))) {
       return fail('target_invalid_command', name);

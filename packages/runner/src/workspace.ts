@@ -1,0 +1,75 @@
+/**
+ * An experiment's scratch directory: the tree's views (materialize.ts), the sandbox's passwd
+ * and group, the size-limited output directories, and their removal afterwards (kept on
+ * request, for debugging). As root it is `root:<sandbox gid>` 0750: sandboxes can enter it,
+ * other local users cannot read the tree or its held-out files.
+ */
+import { cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Target, Tree } from '@nightshift/protocol';
+import { type BoundedDir, boundedDir } from './bounded-dir.ts';
+import { etcFiles } from './layout.ts';
+import { materializeViews, type TreeSource, type Views } from './materialize.ts';
+import { giveTo, type SandboxUser, shareWithSandboxes } from './sandbox-user.ts';
+
+export class Workspace {
+  private readonly bounded: BoundedDir[] = [];
+
+  private constructor(
+    readonly root: string,
+    readonly views: Views,
+    /** passwd and group for the sandboxes. */
+    readonly etc: string,
+    /** HOME of unsandboxed (unsafe) phases. */
+    readonly home: string,
+    private readonly user: SandboxUser | undefined,
+  ) {}
+
+  static async create(
+    scratchDir: string,
+    source: TreeSource,
+    tree: Tree,
+    target: Pick<Target, 'mutablePaths' | 'heldOutPaths'>,
+    user: SandboxUser | undefined,
+  ): Promise<Workspace> {
+    const root = await mkdtemp(join(scratchDir, 'nightshift-run-'));
+    try {
+      await shareWithSandboxes(root, user);
+      const views = await materializeViews(source, tree, target, root);
+      const etc = join(root, 'etc');
+      const home = join(root, 'home');
+      await mkdir(etc, { mode: 0o755 });
+      await mkdir(home, { mode: 0o700 });
+      await giveTo(home, user);
+      const files = etcFiles(user);
+      await writeFile(join(etc, 'passwd'), files.passwd, { mode: 0o644 });
+      await writeFile(join(etc, 'group'), files.group, { mode: 0o644 });
+      return new Workspace(root, views, etc, home, user);
+    } catch (err) {
+      await rm(root, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** A writable directory of the workspace, limited to `limitBytes`, owned by the sandbox user. */
+  async outputDir(name: string, limitBytes: number, tmpfs: boolean): Promise<BoundedDir> {
+    const dir = await boundedDir(join(this.root, name), limitBytes, tmpfs, this.user);
+    this.bounded.push(dir);
+    return dir;
+  }
+
+  /** Unmounts the output tmpfs and removes everything, unless `keep` (then tmpfs files are copied out). */
+  async dispose(keep: boolean): Promise<void> {
+    for (const dir of this.bounded) {
+      if (dir.kind !== 'tmpfs') continue;
+      const copy = `${dir.path}.kept`;
+      if (keep) await cp(dir.path, copy, { recursive: true }).catch(() => {});
+      await dir.release();
+      if (keep) {
+        await rm(dir.path, { recursive: true, force: true });
+        await rename(copy, dir.path).catch(() => {});
+      }
+    }
+    if (!keep) await rm(this.root, { recursive: true, force: true });
+  }
+}
