@@ -5,7 +5,7 @@
 export { findBubblewrap, INSTALL_HINT, SYSTEM_DIRS, SYSTEM_ETC } from './bubblewrap.ts';
 export { environmentClass } from './environment.ts';
 export { isRunnerError, RunnerError, type RunnerErrorCode } from './errors.ts';
-export { PREDICTOR_IN_FD, PREDICTOR_OUT_FD, SANDBOX_PATHS } from './layout.ts';
+export { PREDICTOR_IN_FD, PREDICTOR_OUT_FD, SANDBOX_PATH_ENV, SANDBOX_PATHS } from './layout.ts';
 export type { TreeSource } from './materialize.ts';
 export { checkMetric, type MetricRange, parseMetricText } from './metric.ts';
 export {

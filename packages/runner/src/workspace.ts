@@ -60,16 +60,19 @@ export class Workspace {
 
   /** Unmounts the output tmpfs and removes everything, unless `keep` (then tmpfs files are copied out). */
   async dispose(keep: boolean): Promise<void> {
-    for (const dir of this.bounded) {
-      if (dir.kind !== 'tmpfs') continue;
-      const copy = `${dir.path}.kept`;
-      if (keep) await cp(dir.path, copy, { recursive: true }).catch(() => {});
-      await dir.release();
-      if (keep) {
-        await rm(dir.path, { recursive: true, force: true });
-        await rename(copy, dir.path).catch(() => {});
-      }
+    const mounted = this.bounded.filter((dir) => dir.kind === 'tmpfs');
+    if (!keep) {
+      // Unmounted together: each is an `umount` process, and their start-up is most of the cost.
+      await Promise.all(mounted.map((dir) => dir.release()));
+      await rm(this.root, { recursive: true, force: true });
+      return;
     }
-    if (!keep) await rm(this.root, { recursive: true, force: true });
+    for (const dir of mounted) {
+      const copy = `${dir.path}.kept`;
+      await cp(dir.path, copy, { recursive: true }).catch(() => {});
+      await dir.release();
+      await rm(dir.path, { recursive: true, force: true });
+      await rename(copy, dir.path).catch(() => {});
+    }
   }
 }
