@@ -63,6 +63,10 @@ export interface FixtureOptions {
   verifierCount?: number;
   quorum?: number;
   workerCount?: number;
+  /** The baseline tree's files (default: a tiny Python target's). */
+  files?: Record<string, string | Uint8Array>;
+  /** Manifest fields over the defaults (author, baseline and verifiers come from the fixture). */
+  manifest?: Partial<Omit<Target, 'author' | 'baseline' | 'verifiers' | 'signature'>>;
 }
 
 const BASELINE_FILES: Record<string, string> = {
@@ -73,10 +77,13 @@ const BASELINE_FILES: Record<string, string> = {
   'data/heldout.txt': 'jumps over the lazy dog\n',
 };
 
-export function filesToTree(files: Record<string, string>, blobs: Map<string, Uint8Array>): Tree {
+export function filesToTree(
+  files: Record<string, string | Uint8Array>,
+  blobs: Map<string, Uint8Array>,
+): Tree {
   return makeTree(
     Object.entries(files).map(([path, text]) => {
-      const content = utf8(text);
+      const content = typeof text === 'string' ? utf8(text) : text;
       const blob = blobHash(content);
       blobs.set(Buffer.from(blob).toString('hex'), content);
       return { path, blob, size: content.length, executable: false };
@@ -96,7 +103,7 @@ export async function makeFixture(options: FixtureOptions = {}): Promise<Fixture
     Array.from({ length: options.workerCount ?? 2 }, (_, i) => testKey(`${name}/worker/${i}`)),
   );
   const blobs = new Map<string, Uint8Array>();
-  const tree = filesToTree(BASELINE_FILES, blobs);
+  const tree = filesToTree(options.files ?? BASELINE_FILES, blobs);
   const target = await signObject(
     TARGET,
     {
@@ -135,6 +142,7 @@ export async function makeFixture(options: FixtureOptions = {}): Promise<Fixture
         },
       ],
       createdAt: 1_700_000_000_000,
+      ...options.manifest,
     },
     researcher,
   );

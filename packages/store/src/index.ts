@@ -20,10 +20,12 @@ export {
   type ValidatedAddResult,
 } from './entries.ts';
 export { isStoreError, StoreError, type StoreErrorCode } from './errors.ts';
+export { JournalRepository } from './journal.ts';
 export * from './keys.ts';
 export type {
   CandidateStatus,
   CandidateStatusRecord,
+  JournalRecord,
   ReputationRecord,
 } from './records.ts';
 export { NO_REPUTATION, ReputationRepository } from './reputation.ts';

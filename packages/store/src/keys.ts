@@ -54,6 +54,9 @@ export const SUBLEVEL = {
 
   /** author key -> ReputationRecord. */
   reputation: 'reputation',
+
+  /** targetId ‖ u64be(n) -> JournalRecord: this node's worker's experiments, in order. */
+  journal: 'journal',
 } as const;
 
 export type SublevelName = (typeof SUBLEVEL)[keyof typeof SUBLEVEL];
@@ -94,6 +97,7 @@ export const heightPrefix = (target: Hash, height: number) => concatBytes([targe
 export const entryByHeightKey = (target: Hash, height: number, entry: Hash) =>
   concatBytes([target, u64be(height), entry]);
 export const chainKey = heightPrefix;
+export const journalKey = (target: Hash, n: number) => concatBytes([target, u64be(n)]);
 export const commitmentByValueKey = (value: Hash, id: Hash) => concatBytes([value, id]);
 export const statusKey = (status: number, target: Hash, candidate: Hash) =>
   concatBytes([Uint8Array.of(status), target, candidate]);

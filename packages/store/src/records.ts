@@ -29,6 +29,25 @@ export interface CandidateStatusRecord {
   updatedAt: number;
 }
 
+/** One experiment of this node's worker (see journal.ts). */
+export interface JournalRecord {
+  /** Its number, from 1, per target. */
+  n: number;
+  /** The tree it ran, and the log entry (the head) it was built on, as hex. */
+  tree: string;
+  parent: string;
+  status: 'keep' | 'discard' | 'crash';
+  /** The runner's reason code: `ok`, `run_timeout`, `no_metric`, ... */
+  reason: string;
+  metric?: number;
+  seconds: number;
+  description: string;
+  /** The search-space settings it used, when the searcher says. */
+  params?: Record<string, string>;
+  /** Local time it finished, in ms. */
+  at: number;
+}
+
 export interface ReputationRecord {
   /** Consecutive claims that verifiers confirmed, since the last failed one. */
   verified: number;
@@ -40,7 +59,9 @@ export interface ReputationRecord {
   bannedUntil: number;
 }
 
-type Shape<T> = { [K in keyof T]: 'number' | 'string' };
+/** A field's JSON type; `number?` may be absent, `strings` is an object of string values. */
+type FieldType = 'number' | 'string' | 'number?' | 'strings?';
+type Shape<T> = { [K in keyof T]-?: FieldType };
 
 const SHAPES = {
   layout: { layout: 'number' } satisfies Shape<LayoutRecord>,
@@ -51,6 +72,18 @@ const SHAPES = {
     receivedAt: 'number',
     updatedAt: 'number',
   } satisfies Shape<CandidateStatusRecord>,
+  journal: {
+    n: 'number',
+    tree: 'string',
+    parent: 'string',
+    status: 'string',
+    reason: 'string',
+    metric: 'number?',
+    seconds: 'number',
+    description: 'string',
+    params: 'strings?',
+    at: 'number',
+  } satisfies Shape<JournalRecord>,
   reputation: {
     verified: 'number',
     failed: 'number',
@@ -66,6 +99,7 @@ interface RecordTypes {
   receipt: ReceiptRecord;
   candidateStatus: CandidateStatusRecord;
   reputation: ReputationRecord;
+  journal: JournalRecord;
 }
 
 const encoder = new TextEncoder();
@@ -73,7 +107,10 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export function encodeRecord<K extends RecordKind>(kind: K, record: RecordTypes[K]): Uint8Array {
   const fields: Record<string, unknown> = { v: RECORD_VERSION };
-  for (const name of Object.keys(SHAPES[kind])) fields[name] = (record as never)[name];
+  for (const name of Object.keys(SHAPES[kind])) {
+    const value = (record as never)[name];
+    if (value !== undefined) fields[name] = value;
+  }
   return encoder.encode(JSON.stringify(fields));
 }
 
@@ -92,12 +129,28 @@ export function decodeRecord<K extends RecordKind>(kind: K, bytes: Uint8Array): 
     throw new StoreError('corrupt_record', `${kind}: unknown version ${String(fields['v'])}`);
   }
   const out: Record<string, unknown> = {};
-  for (const [name, type] of Object.entries(SHAPES[kind])) {
+  for (const [name, type] of Object.entries(SHAPES[kind]) as [string, FieldType][]) {
     const value = fields[name];
-    if (typeof value !== type || (type === 'number' && !Number.isFinite(value))) {
-      throw new StoreError('corrupt_record', `${kind}: field ${name}`);
-    }
+    if (value === undefined && type.endsWith('?')) continue;
+    if (!hasType(value, type)) throw new StoreError('corrupt_record', `${kind}: field ${name}`);
     out[name] = value;
   }
   return out as unknown as RecordTypes[K];
+}
+
+function hasType(value: unknown, type: FieldType): boolean {
+  switch (type) {
+    case 'number':
+    case 'number?':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'strings?':
+      return (
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.values(value).every((v) => typeof v === 'string')
+      );
+  }
 }

@@ -12,6 +12,7 @@ import { CommitmentRepository } from './commitments.ts';
 import { type Database, openDatabase } from './database.ts';
 import { EntryRepository } from './entries.ts';
 import { StoreError } from './errors.ts';
+import { JournalRepository } from './journal.ts';
 import { LAYOUT_VERSION, metaKey } from './keys.ts';
 import { Mutex } from './mutex.ts';
 import { decodeRecord, encodeRecord } from './records.ts';
@@ -31,6 +32,7 @@ export class Store {
   readonly candidates: CandidateRepository;
   readonly attestations: AttestationRepository;
   readonly reputation: ReputationRepository;
+  readonly journal: JournalRepository;
 
   /** Serializes read-modify-write changes; `close` takes it last, after them all. */
   private readonly lock = new Mutex();
@@ -49,6 +51,7 @@ export class Store {
     this.candidates = new CandidateRepository(database, this.lock);
     this.attestations = new AttestationRepository(database);
     this.reputation = new ReputationRepository(database, this.lock);
+    this.journal = new JournalRepository(database);
   }
 
   /**

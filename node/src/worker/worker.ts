@@ -1,0 +1,373 @@
+/**
+ * The volunteer's worker (issue 5): autoresearch's loop on one target. Ask the searcher for a
+ * change to the mutable files of the local best, run it through the runner with the seed the
+ * verifiers will use (derived from the head entry), keep it if it beats the local best and
+ * revert otherwise, journal every experiment; announce the local best (commitment, then the
+ * candidate) once it beats the head by minDelta plus a margin; when another entry becomes the
+ * head, start from it and try the local best's change on top.
+ */
+import type { PrivateKey } from '@libp2p/interface';
+import {
+  beatsByMinDelta,
+  deriveSeed,
+  fromHex,
+  type Hash,
+  hashHex,
+  isBetter,
+  type Target,
+  type Tree,
+  treeHash,
+} from '@nightshift/protocol';
+import { type Runner, reasonCode } from '@nightshift/runner';
+import { isSearcherError, type JournalEntry, type Searcher } from '@nightshift/searchers';
+import type { JournalRecord, Store } from '@nightshift/store';
+import { type Announcer, announce } from './announce.ts';
+import type { StopReason, WorkerEvent } from './events.ts';
+import { appendResult } from './results-file.ts';
+import { mutableFiles, storeChangedTree } from './tree-files.ts';
+
+export interface WorkerOptions {
+  maxExperiments?: number;
+  durationMs?: number;
+  /** Announce only when the local best beats the head by minDelta plus this much (metric units). */
+  announceMargin: number;
+  /** CUDA_VISIBLE_DEVICES for the experiments; '' for none. */
+  gpus: string;
+}
+
+export interface WorkerModules {
+  store: Store;
+  runner: Pick<Runner, 'run'>;
+  searcher: Searcher;
+  key: PrivateKey;
+  /** Without one the worker searches and journals but announces nothing. */
+  announcer?: Announcer;
+  /** The target's workspace directory (results.tsv). */
+  workspace: string;
+  signal: AbortSignal;
+  random: () => number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  onEvent?: (event: WorkerEvent) => void;
+}
+
+/** A tree with its measured (or, for a head, verified) metric. */
+interface Measured {
+  tree: Tree;
+  hash: Hash;
+  metric: number;
+}
+
+interface Head extends Measured {
+  entry: Hash;
+  height: number;
+}
+
+/** Searcher failures in a row after which the worker stops rather than spin. */
+const MAX_SEARCHER_FAILURES = 10;
+
+export class Worker {
+  private head!: Head;
+  private best!: Measured & { announced: boolean };
+  private journal: JournalRecord[] = [];
+  private effort = { experiments: 0, seconds: 0 };
+  private announcing: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly target: Target,
+    private readonly targetId: Hash,
+    private readonly options: WorkerOptions,
+    private readonly modules: WorkerModules,
+  ) {
+    this.now = modules.now ?? Date.now;
+    this.sleep = modules.sleep ?? ((ms) => abortableSleep(ms, modules.signal));
+  }
+
+  /** Runs until a stop condition; returns why it stopped. */
+  async run(): Promise<StopReason> {
+    const { store } = this.modules;
+    this.journal = await store.journal.list(this.targetId);
+    this.head = await this.readHead();
+    this.best = { ...this.head, announced: true };
+    await this.resumeBest();
+    this.emit({
+      event: 'started',
+      target: hashHex(this.targetId),
+      name: this.target.name,
+      head: hashHex(this.head.entry),
+      metric: this.head.metric,
+      resumed: this.journal.length,
+    });
+    const reason = await this.loop();
+    await this.announcing;
+    this.emit({ event: 'stopped', experiments: this.journal.length, reason });
+    return reason;
+  }
+
+  private async loop(): Promise<StopReason> {
+    const started = this.now();
+    const startCount = this.journal.length;
+    let searcherFailures = 0;
+    for (;;) {
+      if (this.modules.signal.aborted) return 'signal';
+      const done = this.journal.length - startCount;
+      if (this.options.maxExperiments !== undefined && done >= this.options.maxExperiments) {
+        return 'max_experiments';
+      }
+      if (
+        this.options.durationMs !== undefined &&
+        this.now() - started >= this.options.durationMs
+      ) {
+        return 'duration';
+      }
+      await this.followHead();
+      try {
+        await this.experiment();
+        searcherFailures = 0;
+      } catch (err) {
+        if (this.modules.signal.aborted) return 'signal';
+        if (!isSearcherError(err)) throw err;
+        this.emit({ event: 'searcher_error', code: err.code, message: err.message });
+        if (err.code === 'search_exhausted' || err.code === 'no_search_space') {
+          return 'search_exhausted';
+        }
+        if (++searcherFailures >= MAX_SEARCHER_FAILURES) return 'searcher_failing';
+        await this.sleep(Math.min(30_000, 500 * 2 ** searcherFailures));
+      }
+    }
+  }
+
+  /** One proposal, run and judged against the local best. */
+  private async experiment(): Promise<void> {
+    const { store, searcher, signal, random } = this.modules;
+    const files = await mutableFiles(store, this.target, this.best.tree);
+    const program = await this.program();
+    const proposal = await searcher.propose({
+      target: this.target,
+      files,
+      program,
+      journal: this.journal.map(toJournalEntry),
+      random,
+      signal,
+    });
+    const changed = await storeChangedTree(store, this.best.tree, proposal.files);
+    const record = await this.measure(changed, proposal.description, proposal.params);
+    if (record.status === 'keep' && record.metric !== undefined) {
+      this.best = { ...changed, metric: record.metric, announced: false };
+      this.maybeAnnounce(proposal.description);
+    }
+  }
+
+  /** Runs a tree with the head's seed, journals it, and says whether it beat the local best. */
+  private async measure(
+    candidate: { tree: Tree; hash: Hash },
+    description: string,
+    params?: Record<string, string>,
+  ): Promise<JournalRecord> {
+    const began = this.now();
+    const result = await this.modules.runner.run({
+      target: this.target,
+      tree: candidate.tree,
+      seed: deriveSeed(this.head.entry, 0),
+      gpus: this.options.gpus,
+      signal: this.modules.signal,
+    });
+    const seconds = (this.now() - began) / 1000;
+    const { outcome } = result;
+    const metric = outcome.kind === 'ok' ? outcome.metric : undefined;
+    const direction = this.target.metric.direction;
+    const status =
+      metric === undefined
+        ? 'crash'
+        : isBetter(metric, this.best.metric, direction)
+          ? 'keep'
+          : 'discard';
+    const record: JournalRecord = {
+      n: (this.journal.at(-1)?.n ?? 0) + 1,
+      tree: hashHex(candidate.hash),
+      parent: hashHex(this.head.entry),
+      status,
+      reason: reasonCode(outcome),
+      ...(metric !== undefined && { metric }),
+      seconds,
+      description,
+      ...(params && { params }),
+      at: this.now(),
+    };
+    await this.modules.store.journal.append(this.targetId, record);
+    await appendResult(this.modules.workspace, record);
+    this.journal.push(record);
+    this.effort.experiments += 1;
+    this.effort.seconds += seconds;
+    const kept = this.journal.filter((r) => r.status === 'keep').length;
+    this.emit({
+      event: 'experiment',
+      n: record.n,
+      status,
+      reason: record.reason,
+      ...(metric !== undefined && { metric }),
+      seconds,
+      description,
+      best: status === 'keep' && metric !== undefined ? metric : this.best.metric,
+      head: this.head.metric,
+      keepRate: kept / this.journal.length,
+    });
+    return record;
+  }
+
+  /** Announces the local best in the background once it beats the head by enough. */
+  private maybeAnnounce(description: string): void {
+    const { announcer, key } = this.modules;
+    const best = this.best;
+    const threshold = this.target.minDelta + this.options.announceMargin;
+    const direction = this.target.metric.direction;
+    if (!announcer || best.announced) return;
+    if (!beatsByMinDelta(best.metric, this.head.metric, threshold, direction)) return;
+    best.announced = true;
+    const claim = {
+      target: this.target,
+      targetId: this.targetId,
+      parent: this.head.entry,
+      tree: best.hash,
+      metric: best.metric,
+      experiments: this.effort.experiments,
+      seconds: this.effort.seconds,
+      description: description.slice(0, 200),
+    };
+    const headMetric = this.head.metric;
+    this.announcing = this.announcing.then(async () => {
+      try {
+        const ids = await announce(claim, key, announcer, { now: this.now, sleep: this.sleep });
+        this.emit({
+          event: 'announced',
+          commitment: hashHex(ids.commitment),
+          candidate: hashHex(ids.candidate),
+          claim: claim.metric,
+          head: headMetric,
+        });
+      } catch (err) {
+        if (this.modules.signal.aborted) return;
+        this.emit({ event: 'announce_failed', message: (err as Error).message });
+      }
+    });
+  }
+
+  /**
+   * When another entry has become the head: start from it, and try the local best's change
+   * on top when the files it changed are the same in the new head as in the old one.
+   */
+  private async followHead(): Promise<void> {
+    const next = await this.readHead();
+    if (hashHex(next.entry) === hashHex(this.head.entry)) return;
+    const { store } = this.modules;
+    const previous = this.head;
+    const previousBest = this.best;
+    this.head = next;
+    this.best = { ...next, announced: true };
+    this.effort = { experiments: 0, seconds: 0 };
+    this.emit({
+      event: 'head',
+      head: hashHex(next.entry),
+      height: next.height,
+      metric: next.metric,
+    });
+    if (hashHex(previousBest.hash) === hashHex(previous.hash)) return;
+    const before = await mutableFiles(store, this.target, previous.tree);
+    const ours = await mutableFiles(store, this.target, previousBest.tree);
+    const theirs = await mutableFiles(store, this.target, next.tree);
+    const changes = new Map([...ours].filter(([path, bytes]) => !same(before.get(path), bytes)));
+    const clean = [...changes.keys()].every((path) => same(before.get(path), theirs.get(path)));
+    if (changes.size === 0 || !clean) {
+      this.emit({ event: 'rebased', applied: false });
+      return;
+    }
+    const rebased = await storeChangedTree(store, next.tree, changes);
+    const record = await this.measure(rebased, 'rebase the local best onto the new head');
+    this.emit({
+      event: 'rebased',
+      applied: true,
+      ...(record.metric !== undefined && { metric: record.metric }),
+    });
+    if (record.status === 'keep' && record.metric !== undefined) {
+      this.best = { ...rebased, metric: record.metric, announced: false };
+      this.maybeAnnounce(previousBest.announced ? 'the local best, rebased' : 'rebased');
+    }
+  }
+
+  /**
+   * After a restart: the last kept experiment on the current head is the local best again
+   * (announced again if it is worth it: credit goes to the earliest commitment anyway).
+   */
+  private async resumeBest(): Promise<void> {
+    const parent = hashHex(this.head.entry);
+    const onHead = this.journal.filter((r) => r.parent === parent);
+    this.effort = {
+      experiments: onHead.length,
+      seconds: onHead.reduce((sum, r) => sum + r.seconds, 0),
+    };
+    const last = onHead.filter((r) => r.status === 'keep').at(-1);
+    if (last?.metric === undefined) return;
+    const hash = fromHex(last.tree);
+    const tree = await this.modules.store.trees.get(hash);
+    if (!tree) return;
+    this.best = { tree, hash, metric: last.metric, announced: false };
+    this.maybeAnnounce(last.description);
+  }
+
+  private async readHead(): Promise<Head> {
+    const { store } = this.modules;
+    const head = await store.entries.head(this.targetId);
+    if (!head)
+      throw new Error(`target ${this.target.name} has no log entry yet (no verified baseline)`);
+    const entry = await store.entries.get(head.head);
+    const tree = entry && (await store.trees.get(entry.candidate.tree));
+    if (!entry || !tree) throw new Error(`the head's tree is not stored yet`);
+    return {
+      entry: head.head,
+      height: head.height,
+      metric: head.metric,
+      tree,
+      hash: treeHash(tree),
+    };
+  }
+
+  private async program(): Promise<string> {
+    const file = this.best.tree.files.find((f) => f.path === this.target.program);
+    const bytes = file && (await this.modules.store.blobs.get(file.blob));
+    return bytes ? new TextDecoder().decode(bytes) : '';
+  }
+
+  private emit(event: WorkerEvent): void {
+    this.modules.onEvent?.(event);
+  }
+}
+
+function toJournalEntry(record: JournalRecord): JournalEntry {
+  return {
+    n: record.n,
+    description: record.description,
+    status: record.status,
+    ...(record.metric !== undefined && { metric: record.metric }),
+    seconds: record.seconds,
+    ...(record.params && { params: record.params }),
+  };
+}
+
+function same(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return Buffer.from(a).equals(b);
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
