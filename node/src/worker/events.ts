@@ -25,6 +25,8 @@ export type WorkerEvent =
   | { event: 'rebased'; applied: boolean; metric?: number }
   | { event: 'announced'; commitment: string; candidate: string; claim: number; head: number }
   | { event: 'announce_failed'; message: string }
+  | { event: 'paused'; gpu: string }
+  | { event: 'resumed'; gpu: string }
   | { event: 'stopped'; experiments: number; reason: StopReason };
 
 export type StopReason =

@@ -70,7 +70,7 @@ function worker(
   const instance = new Worker(
     fixture.target,
     fixture.targetId,
-    { maxExperiments: options.maxExperiments, announceMargin: 0, gpus: '' },
+    { maxExperiments: options.maxExperiments, announceMargin: 0, gpus: [''] },
     {
       store,
       runner: new Runner({}, { source: store }),
@@ -184,7 +184,7 @@ describe('the worker on tiny-lm', { timeout: 240_000 }, () => {
     const instance = new Worker(
       fixture.target,
       fixture.targetId,
-      { maxExperiments: 3, announceMargin: 0, gpus: '' },
+      { maxExperiments: 3, announceMargin: 0, gpus: [''] },
       {
         store,
         runner: new Runner({}, { source: store }),
@@ -215,6 +215,55 @@ describe('the worker on tiny-lm', { timeout: 240_000 }, () => {
     assert.equal(journal.at(-1)!.parent, hashHex(entryHash(next)));
     const last = events.filter((e) => e.event === 'experiment').at(-1);
     assert.equal(last?.event === 'experiment' && last.head, next.metric);
+    await store.close();
+  });
+
+  it('runs one experiment per GPU at once, and pauses a GPU while someone else uses it', async (t) => {
+    if (!requireBubblewrap(t)) return;
+    const { store } = await openFreshStore('worker');
+    const fixture = await tinyLmSwarm(store);
+    const runner = new Runner({}, { source: store });
+    const gpusSeen: string[] = [];
+    let running = 0;
+    let overlapped = false;
+    let busyChecks = 0;
+    const events: WorkerEvent[] = [];
+    const instance = new Worker(
+      fixture.target,
+      fixture.targetId,
+      { maxExperiments: 4, announceMargin: 0, gpus: ['0', '1'], idlePollMs: 50 },
+      {
+        store,
+        runner: {
+          async run(request) {
+            gpusSeen.push(request.gpus ?? '');
+            overlapped ||= ++running > 1;
+            try {
+              return await runner.run(request);
+            } finally {
+              running -= 1;
+            }
+          },
+        },
+        searcher: createSearcher('evolve'),
+        key: fixture.workers[0]!,
+        workspace: await freshDataDir('workspace'),
+        signal: new AbortController().signal,
+        random: seededRandom(9),
+        onEvent: (event) => events.push(event),
+        // GPU 1's owner is busy for its first three looks.
+        gpuIdle: async (gpu) => gpu === '0' || ++busyChecks > 3,
+      },
+    );
+    assert.equal(await instance.run(), 'max_experiments');
+    assert.equal((await store.journal.list(fixture.targetId)).length, 4);
+    assert.deepEqual([...new Set(gpusSeen)].sort(), ['0', '1']);
+    assert.ok(overlapped, 'the two GPUs never ran at the same time');
+    const gpuEvents = events.filter((e) => e.event === 'paused' || e.event === 'resumed');
+    assert.deepEqual(gpuEvents, [
+      { event: 'paused', gpu: '1' },
+      { event: 'resumed', gpu: '1' },
+    ]);
     await store.close();
   });
 });

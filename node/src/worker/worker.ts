@@ -31,8 +31,10 @@ export interface WorkerOptions {
   durationMs?: number;
   /** Announce only when the local best beats the head by minDelta plus this much (metric units). */
   announceMargin: number;
-  /** CUDA_VISIBLE_DEVICES for the experiments; '' for none. */
-  gpus: string;
+  /** One experiment slot per entry, each its CUDA_VISIBLE_DEVICES; `['']` for one without a GPU. */
+  gpus: string[];
+  /** With `gpuIdle`: how often a paused slot looks again (default 5 s). */
+  idlePollMs?: number;
 }
 
 export interface WorkerModules {
@@ -49,6 +51,8 @@ export interface WorkerModules {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   onEvent?: (event: WorkerEvent) => void;
+  /** `--when-idle`: whether nobody else uses this GPU now; without it slots never pause. */
+  gpuIdle?: (gpu: string) => Promise<boolean>;
 }
 
 /** A tree with its measured (or, for a head, verified) metric. */
@@ -106,43 +110,73 @@ export class Worker {
     return reason;
   }
 
+  /**
+   * One experiment per slot (GPU) at a time. A slot that finishes journals its result and
+   * takes the next proposal from the local best as it is then; with `--when-idle` a slot waits
+   * while someone else uses its GPU.
+   */
   private async loop(): Promise<StopReason> {
     const started = this.now();
-    const startCount = this.journal.length;
+    let begun = 0;
     let searcherFailures = 0;
-    for (;;) {
+    let stop: StopReason | undefined;
+    const stopReason = (): StopReason | undefined => {
+      if (stop) return stop;
       if (this.modules.signal.aborted) return 'signal';
-      const done = this.journal.length - startCount;
-      if (this.options.maxExperiments !== undefined && done >= this.options.maxExperiments) {
-        return 'max_experiments';
-      }
-      if (
-        this.options.durationMs !== undefined &&
-        this.now() - started >= this.options.durationMs
-      ) {
-        return 'duration';
-      }
-      await this.followHead();
-      try {
-        await this.experiment();
-        searcherFailures = 0;
-      } catch (err) {
-        if (this.modules.signal.aborted) return 'signal';
-        if (!isSearcherError(err)) throw err;
-        this.emit({ event: 'searcher_error', code: err.code, message: err.message });
-        if (err.code === 'search_exhausted' || err.code === 'no_search_space') {
-          return 'search_exhausted';
+      const { maxExperiments, durationMs } = this.options;
+      if (maxExperiments !== undefined && begun >= maxExperiments) return 'max_experiments';
+      if (durationMs !== undefined && this.now() - started >= durationMs) return 'duration';
+      return undefined;
+    };
+    const slot = async (gpu: string): Promise<void> => {
+      for (;;) {
+        if (stopReason()) return;
+        if (!(await this.waitUntilIdle(gpu))) return;
+        await this.followHead();
+        if (stopReason()) return;
+        begun += 1;
+        try {
+          await this.experiment(gpu);
+          searcherFailures = 0;
+        } catch (err) {
+          begun -= 1;
+          if (this.modules.signal.aborted) return;
+          if (!isSearcherError(err)) throw err;
+          this.emit({ event: 'searcher_error', code: err.code, message: err.message });
+          if (err.code === 'search_exhausted' || err.code === 'no_search_space') {
+            stop = 'search_exhausted';
+          } else if (++searcherFailures >= MAX_SEARCHER_FAILURES) {
+            stop = 'searcher_failing';
+          } else {
+            await this.sleep(Math.min(30_000, 500 * 2 ** searcherFailures));
+          }
         }
-        if (++searcherFailures >= MAX_SEARCHER_FAILURES) return 'searcher_failing';
-        await this.sleep(Math.min(30_000, 500 * 2 ** searcherFailures));
       }
-    }
+    };
+    await Promise.all(this.options.gpus.map(slot));
+    return stopReason() ?? 'signal';
   }
 
-  /** One proposal, run and judged against the local best. */
-  private async experiment(): Promise<void> {
+  /** True once `gpu` is idle (at once without `--when-idle`); false if stopped meanwhile. */
+  private async waitUntilIdle(gpu: string): Promise<boolean> {
+    const { gpuIdle, signal } = this.modules;
+    if (!gpuIdle || gpu === '') return !signal.aborted;
+    let paused = false;
+    while (!signal.aborted && !(await gpuIdle(gpu))) {
+      if (!paused) this.emit({ event: 'paused', gpu });
+      paused = true;
+      await this.sleep(this.options.idlePollMs ?? 5000);
+    }
+    if (paused && !signal.aborted) this.emit({ event: 'resumed', gpu });
+    return !signal.aborted;
+  }
+
+  /** One proposal from the local best, run on `gpu` and judged against the best when it ends. */
+  private async experiment(gpu: string): Promise<void> {
     const { store, searcher, signal, random } = this.modules;
-    const files = await mutableFiles(store, this.target, this.best.tree);
+    const base = this.best;
+    const head = this.head;
+    const files = await mutableFiles(store, this.target, base.tree);
     const program = await this.program();
     const proposal = await searcher.propose({
       target: this.target,
@@ -152,17 +186,22 @@ export class Worker {
       random,
       signal,
     });
-    const changed = await storeChangedTree(store, this.best.tree, proposal.files);
-    const record = await this.measure(changed, proposal.description, proposal.params);
+    const changed = await storeChangedTree(store, base.tree, proposal.files);
+    const record = await this.measure(changed, head, gpu, proposal.description, proposal.params);
     if (record.status === 'keep' && record.metric !== undefined) {
       this.best = { ...changed, metric: record.metric, announced: false };
       this.maybeAnnounce(proposal.description);
     }
   }
 
-  /** Runs a tree with the head's seed, journals it, and says whether it beat the local best. */
+  /**
+   * Runs a tree built on `head` with that head's seed (the one verifiers will use), journals
+   * it, and keeps it if it beats the local best and the head has not moved meanwhile.
+   */
   private async measure(
     candidate: { tree: Tree; hash: Hash },
+    head: Head,
+    gpu: string,
     description: string,
     params?: Record<string, string>,
   ): Promise<JournalRecord> {
@@ -170,24 +209,25 @@ export class Worker {
     const result = await this.modules.runner.run({
       target: this.target,
       tree: candidate.tree,
-      seed: deriveSeed(this.head.entry, 0),
-      gpus: this.options.gpus,
+      seed: deriveSeed(head.entry, 0),
+      gpus: gpu,
       signal: this.modules.signal,
     });
     const seconds = (this.now() - began) / 1000;
     const { outcome } = result;
     const metric = outcome.kind === 'ok' ? outcome.metric : undefined;
     const direction = this.target.metric.direction;
+    const current = hashHex(head.entry) === hashHex(this.head.entry);
     const status =
       metric === undefined
         ? 'crash'
-        : isBetter(metric, this.best.metric, direction)
+        : current && isBetter(metric, this.best.metric, direction)
           ? 'keep'
           : 'discard';
     const record: JournalRecord = {
       n: (this.journal.at(-1)?.n ?? 0) + 1,
       tree: hashHex(candidate.hash),
-      parent: hashHex(this.head.entry),
+      parent: hashHex(head.entry),
       status,
       reason: reasonCode(outcome),
       ...(metric !== undefined && { metric }),
@@ -254,11 +294,21 @@ export class Worker {
     });
   }
 
+  /** Follows the head once however many slots ask at the same moment. */
+  private followHead(): Promise<void> {
+    this.following ??= this.moveToHead().finally(() => {
+      this.following = undefined;
+    });
+    return this.following;
+  }
+
+  private following: Promise<void> | undefined;
+
   /**
    * When another entry has become the head: start from it, and try the local best's change
    * on top when the files it changed are the same in the new head as in the old one.
    */
-  private async followHead(): Promise<void> {
+  private async moveToHead(): Promise<void> {
     const next = await this.readHead();
     if (hashHex(next.entry) === hashHex(this.head.entry)) return;
     const { store } = this.modules;
@@ -284,7 +334,12 @@ export class Worker {
       return;
     }
     const rebased = await storeChangedTree(store, next.tree, changes);
-    const record = await this.measure(rebased, 'rebase the local best onto the new head');
+    const record = await this.measure(
+      rebased,
+      next,
+      this.options.gpus[0] ?? '',
+      'rebase the local best onto the new head',
+    );
     this.emit({
       event: 'rebased',
       applied: true,
