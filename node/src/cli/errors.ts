@@ -2,6 +2,7 @@
 // `--json` errors) or on the exit code, never on message text. This file is the one place
 // that maps codes to exit codes: README.md's table lists the same.
 
+import { isRunnerError } from '@nightshift/runner';
 import { StoreError } from '@nightshift/store';
 import { CommanderError } from 'commander';
 import { IdentityError, type IdentityErrorCode } from '../identity.ts';
@@ -25,6 +26,8 @@ export type CliErrorCode =
   | 'store_unreadable'
   /** A listen address (the peer's or the API's) is taken or cannot be bound here. */
   | 'address_unavailable'
+  /** bubblewrap, which every untrusted experiment runs in, is missing or cannot run here. */
+  | 'sandbox_missing'
   | IdentityErrorCode;
 
 export const exitCodes: Readonly<Record<CliErrorCode, number>> = {
@@ -36,6 +39,7 @@ export const exitCodes: Readonly<Record<CliErrorCode, number>> = {
   store_locked: 4,
   store_unreadable: 4,
   address_unavailable: 4,
+  sandbox_missing: 4,
   not_found: 5,
   data_dir_unwritable: 4,
   identity_missing: 4,
@@ -69,6 +73,9 @@ export function toCliError(err: unknown): CliError {
   if (err instanceof StoreError) {
     const code = err.code === 'store_locked' ? 'store_locked' : 'store_unreadable';
     return new CliError(code, err.message, { cause: err });
+  }
+  if (isRunnerError(err, 'sandbox_missing') || isRunnerError(err, 'sandbox_unusable')) {
+    return new CliError('sandbox_missing', err.message, { cause: err });
   }
   const bindFailure = bindErrorIn(err);
   if (bindFailure) return new CliError('address_unavailable', bindFailure.message, { cause: err });

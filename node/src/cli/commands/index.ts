@@ -5,10 +5,12 @@ import { auditCommand } from './audit.ts';
 import { demoCommand } from './demo.ts';
 import { initCommand } from './init.ts';
 import { nodeCommand } from './node.ts';
+import { workCommand } from './work.ts';
 
 export const commands: readonly CommandSpec[] = [
   initCommand,
   nodeCommand,
+  workCommand,
   auditCommand,
   demoCommand,
 ];

@@ -1,0 +1,122 @@
+// `nightshift work` as a volunteer runs it: a real process that joins a peer over TCP, syncs
+// tiny-lm and its verified baseline from it, searches under bubblewrap, and announces an
+// improvement that the other peer receives, checks and stores.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadIdentity } from '@nightshift/node';
+import { freshDir, nightshift, startNightshift } from '@nightshift/node/testing';
+import { hashHex, publicKeyOf } from '@nightshift/protocol';
+import { ChainBuilder, makeFixture } from '@nightshift/protocol/testing';
+import { Runner } from '@nightshift/runner';
+import { requireBubblewrap } from '@nightshift/runner/testing';
+import { Store } from '@nightshift/store';
+import { loadTargetDir } from '@nightshift/target-dir';
+
+const TINY_LM = fileURLToPath(new URL('../targets/tiny-lm', import.meta.url));
+const LOOPBACK = '/ip4/127.0.0.1/tcp/0';
+
+/** A data dir holding tiny-lm and its genesis entry at the baseline's measured metric. */
+async function seededDataDir() {
+  const dir = await loadTargetDir(TINY_LM);
+  const { quorum: _, ...manifest } = dir.manifest;
+  const fixture = await makeFixture({
+    name: 'tiny-lm',
+    files: Object.fromEntries(dir.files.map((f) => [f.path, f.bytes])),
+    manifest: { ...manifest, revealDelayMs: 500 },
+    verifierCount: 1,
+    quorum: 1,
+  });
+  const dataDir = freshDir();
+  const store = await Store.open(dataDir);
+  for (const bytes of fixture.blobs.values()) await store.blobs.put(bytes);
+  await store.trees.put(fixture.tree);
+  await store.targets.put(fixture.target);
+  const measured = await new Runner({}, { source: store }).run({
+    target: fixture.target,
+    tree: fixture.tree,
+    seed: 1,
+  });
+  if (measured.outcome.kind !== 'ok') throw new Error('the baseline did not run');
+  await store.entries.add(await new ChainBuilder(fixture).genesis(measured.outcome.metric));
+  await store.close();
+  return { dataDir, fixture, baseline: measured.outcome.metric };
+}
+
+describe('nightshift work', { timeout: 180_000 }, () => {
+  it('syncs the target from a peer, searches, and gossips an improvement that the peer stores', async (t) => {
+    if (!requireBubblewrap(t)) return;
+    const seeded = await seededDataDir();
+    const node = startNightshift([
+      'node',
+      '--json',
+      '--no-mdns',
+      '--data-dir',
+      seeded.dataDir,
+      '--listen',
+      LOOPBACK,
+    ]);
+    const started = await node.next((e) => e['event'] === 'started');
+    const address = (started['listen'] as string[])[0]!;
+
+    const workerDir = freshDir();
+    const worker = startNightshift([
+      'work',
+      '--json',
+      '--no-mdns',
+      '--data-dir',
+      workerDir,
+      '--listen',
+      LOOPBACK,
+      '--bootstrap',
+      address,
+      '--target',
+      'tiny-lm',
+      '--max-experiments',
+      '8',
+    ]);
+    const searching = await worker.next((e) => e['event'] === 'started', 60_000);
+    assert.equal(searching['target'], hashHex(seeded.fixture.targetId));
+    assert.equal(searching['metric'], seeded.baseline);
+    const announced = await worker.next((e) => e['event'] === 'announced', 120_000);
+    assert.ok(Number(announced['claim']) <= seeded.baseline - seeded.fixture.target.minDelta);
+    const stopped = await worker.next((e) => e['event'] === 'stopped', 120_000);
+    assert.equal(stopped['reason'], 'max_experiments');
+    assert.equal(stopped['experiments'], 8);
+    assert.equal(await worker.stop(), 0, worker.stderr());
+    assert.equal(await node.stop(), 0, node.stderr());
+
+    // The peer validated the candidate (its commitment first, by the reveal delay) and kept it.
+    const store = await Store.open(seeded.dataDir);
+    const candidate = await store.candidates.get(
+      Buffer.from(String(announced['candidate']), 'hex'),
+    );
+    assert.ok(candidate, 'the peer did not store the announced candidate');
+    assert.equal(candidate.candidate.claim, announced['claim']);
+    const { privateKey } = await loadIdentity(workerDir);
+    assert.equal(hashHex(candidate.candidate.author), hashHex(publicKeyOf(privateKey)));
+    await store.close();
+  });
+
+  it('refuses bad options with a usage error before it starts a peer', async () => {
+    for (const args of [
+      [],
+      ['--target', 'x', '--gpus', '0,a'],
+      ['--target', 'x', '--max-experiments', '0'],
+      ['--target', 'x', '--searcher', 'magic'],
+      ['--target', 'x', '--searcher', 'command'],
+      ['--target', 'x', '--searcher', 'llm', '--llm-url', 'http://127.0.0.1:9'],
+    ]) {
+      const run = await nightshift([
+        'work',
+        '--json',
+        '--no-mdns',
+        '--data-dir',
+        freshDir(),
+        ...args,
+      ]);
+      assert.equal(run.status, 2, `${args.join(' ')}: ${run.stdout}`);
+      assert.equal(JSON.parse(run.stdout).error.code, 'usage');
+    }
+  });
+});
