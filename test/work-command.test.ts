@@ -2,6 +2,8 @@
 // tiny-lm and its verified baseline from it, searches under bubblewrap, and announces an
 // improvement that the other peer receives, checks and stores.
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadIdentity } from '@nightshift/node';
@@ -118,5 +120,35 @@ describe('nightshift work', { timeout: 180_000 }, () => {
       assert.equal(run.status, 2, `${args.join(' ')}: ${run.stdout}`);
       assert.equal(JSON.parse(run.stdout).error.code, 'usage');
     }
+  });
+
+  it('resumes its journal after being killed mid-experiment, and clears what the kill left', async (t) => {
+    if (!requireBubblewrap(t)) return;
+    const { dataDir } = await seededDataDir();
+    const args = ['work', '--json', '--no-mdns', '--data-dir', dataDir, '--listen', LOOPBACK];
+    const first = startNightshift([...args, '--target', 'tiny-lm', '--max-experiments', '100']);
+    await first.next((e) => e['event'] === 'experiment' && e['n'] === 2, 60_000);
+    // Well inside the third experiment (each takes a second or more here).
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const killedPid = first.child.pid!;
+    assert.equal(await first.stop('SIGKILL'), null);
+    const leftBehind = async () =>
+      (await readdir(tmpdir())).filter((name) => name.startsWith(`nightshift-run-${killedPid}-`));
+    assert.ok((await leftBehind()).length > 0, 'the kill left no workspace: not mid-experiment');
+
+    const second = startNightshift([...args, '--target', 'tiny-lm', '--max-experiments', '2']);
+    const started = await second.next((e) => e['event'] === 'started', 60_000);
+    assert.equal(started['resumed'], 2);
+    const next = await second.next((e) => e['event'] === 'experiment', 60_000);
+    assert.equal(next['n'], 3);
+    const stopped = await second.next((e) => e['event'] === 'stopped', 60_000);
+    assert.equal(stopped['experiments'], 4);
+    assert.equal(await second.stop(), 0, second.stderr());
+    assert.deepEqual(await leftBehind(), []);
+    const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+    assert.ok(
+      !mounts.includes(`nightshift-run-${killedPid}-`),
+      'a tmpfs of the killed run is still mounted',
+    );
   });
 });

@@ -8,6 +8,7 @@
  * Untrusted code runs only under bubblewrap; without it the runner refuses, unless the caller
  * allows unsafe runs, which are then announced on every run.
  */
+
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -20,6 +21,7 @@ import {
   type Tree,
   treeHash,
 } from '@nightshift/protocol';
+import { removeAbandoned } from './abandoned.ts';
 import { findBubblewrap, INSTALL_HINT, probeBubblewrap } from './bubblewrap.ts';
 import { environmentClass } from './environment.ts';
 import { RunnerError } from './errors.ts';
@@ -110,6 +112,8 @@ export class Runner {
   private readonly options: Settings;
   private readonly prlimit = findExecutable('prlimit');
   private readonly setpriv = findExecutable('setpriv');
+  /** Workspaces of killed runners, removed before this runner's first experiment. */
+  private swept: Promise<number> | undefined;
 
   constructor(
     options: RunnerOptions,
@@ -151,6 +155,8 @@ export class Runner {
     validateRequest(request);
     request.signal?.throwIfAborted();
     const bwrap = await this.sandbox();
+    this.swept ??= removeAbandoned(this.options.scratchDir);
+    await this.swept;
     const warnings: string[] = [];
     const warn = (message: string, loud = false) => {
       warnings.push(message);

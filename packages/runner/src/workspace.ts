@@ -4,9 +4,11 @@
  * request, for debugging). As root it is `root:<sandbox gid>` 0750: sandboxes can enter it,
  * other local users cannot read the tree or its held-out files.
  */
+
 import { cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Target, Tree } from '@nightshift/protocol';
+import { workspacePrefix } from './abandoned.ts';
 import { type BoundedDir, boundedDir } from './bounded-dir.ts';
 import { etcFiles } from './layout.ts';
 import { materializeViews, type TreeSource, type Views } from './materialize.ts';
@@ -32,7 +34,7 @@ export class Workspace {
     target: Pick<Target, 'mutablePaths' | 'heldOutPaths'>,
     user: SandboxUser | undefined,
   ): Promise<Workspace> {
-    const root = await mkdtemp(join(scratchDir, 'nightshift-run-'));
+    const root = await mkdtemp(join(scratchDir, workspacePrefix()));
     try {
       await shareWithSandboxes(root, user);
       const views = await materializeViews(source, tree, target, root);
