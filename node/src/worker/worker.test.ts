@@ -86,7 +86,7 @@ function worker(
   return { instance, events };
 }
 
-describe('the worker on tiny-lm', { timeout: 240_000 }, () => {
+describe('the worker', { timeout: 240_000 }, () => {
   it('improves on the baseline with evolve, journals every experiment, and commits before it reveals', async (t) => {
     if (!requireBubblewrap(t)) return;
     const { store } = await openFreshStore('worker');
@@ -264,6 +264,106 @@ describe('the worker on tiny-lm', { timeout: 240_000 }, () => {
       { event: 'paused', gpu: '1' },
       { event: 'resumed', gpu: '1' },
     ]);
+    await store.close();
+  });
+
+  it('re-applies its local best on a new head that changed other files, and announces the composition', async (t) => {
+    if (!requireBubblewrap(t)) return;
+    const { store } = await openFreshStore('worker');
+    // Two mutable files, each holding one setting; the run phase computes a loss of both.
+    const fixture = await makeFixture({
+      name: 'two-files',
+      files: {
+        'a.py': 'X = 1\n',
+        'b.py': 'Y = 1\n',
+        'program.md': 'Tune X in a.py and Y in b.py.\n',
+        'data/heldout.txt': 'unused\n',
+        'train.py': [
+          'import os, re',
+          "value = lambda f, n: int(re.search(rf'^{n} = (\\d+)', open(f).read(), re.M).group(1))",
+          "loss = (value('a.py', 'X') - 3) ** 2 + (value('b.py', 'Y') - 5) ** 2 + 1",
+          "open(os.path.join(os.environ['NIGHTSHIFT_OUTPUT'], 'loss'), 'w').write(str(loss))",
+        ].join('\n'),
+        'score.py':
+          "import os\nprint('score:', open(os.path.join(os.environ['NIGHTSHIFT_OUTPUT'], 'loss')).read())\n",
+      },
+      manifest: {
+        mutablePaths: ['a.py', 'b.py'],
+        run: ['python3', 'train.py'],
+        score: ['python3', 'score.py'],
+        metric: {
+          name: 'loss',
+          direction: 'minimize',
+          source: 'stdout-line',
+          pattern: '^score: (\\S+)$',
+        },
+        minDelta: 0.5,
+        revealDelayMs: 100,
+      },
+      verifierCount: 1,
+      quorum: 1,
+    });
+    for (const bytes of fixture.blobs.values()) await store.blobs.put(bytes);
+    await store.trees.put(fixture.tree);
+    await store.targets.put(fixture.target);
+    const builder = new ChainBuilder(fixture);
+    const genesis = await builder.genesis(21);
+    await store.entries.add(genesis);
+    // Another peer's entry: Y tuned in b.py, which this worker never touches.
+    const theirs = await builder.extend(genesis, entryHash(genesis), {
+      files: { 'b.py': 'Y = 5\n' },
+      metric: 5,
+    });
+    let proposals = 0;
+    const { announcer, sent } = recordingAnnouncer();
+    const events: WorkerEvent[] = [];
+    const instance = new Worker(
+      fixture.target,
+      fixture.targetId,
+      { maxExperiments: 3, announceMargin: 0, gpus: [''] },
+      {
+        store,
+        runner: new Runner({}, { source: store }),
+        searcher: {
+          name: 'scripted',
+          async propose() {
+            proposals += 1;
+            if (proposals === 2) {
+              for (const bytes of fixture.blobs.values()) await store.blobs.put(bytes);
+              for (const tree of builder.trees.values()) await store.trees.put(tree);
+              await store.entries.add(theirs);
+            }
+            const x = proposals === 1 ? 3 : 6;
+            return {
+              files: new Map([['a.py', new TextEncoder().encode(`X = ${x}\n`)]]),
+              description: `X = ${x}`,
+            };
+          },
+        },
+        key: fixture.workers[0]!,
+        announcer,
+        workspace: await freshDataDir('workspace'),
+        signal: new AbortController().signal,
+        random: seededRandom(1),
+        onEvent: (event) => events.push(event),
+      },
+    );
+    await instance.run();
+    const rebased = events.find((e) => e.event === 'rebased');
+    assert.deepEqual(rebased, { event: 'rebased', applied: true, metric: 1 });
+    const candidates = sent
+      .filter((s) => s.kind === 'candidate')
+      .map((s) => decodeSigned(CANDIDATE, s.bytes).value);
+    const composed = candidates.find((c) => hashHex(c.parent) === hashHex(entryHash(theirs)));
+    assert.ok(composed, 'the rebased best was not announced on the new head');
+    assert.equal(composed.claim, 1);
+    const tree = (await store.trees.get(composed.tree))!;
+    const text = async (path: string) =>
+      new TextDecoder().decode(
+        await store.blobs.get(tree.files.find((f) => f.path === path)!.blob),
+      );
+    assert.equal(await text('a.py'), 'X = 3\n');
+    assert.equal(await text('b.py'), 'Y = 5\n');
     await store.close();
   });
 });
