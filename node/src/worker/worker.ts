@@ -76,6 +76,8 @@ export class Worker {
   private journal: JournalRecord[] = [];
   private effort = { experiments: 0, seconds: 0 };
   private announcing: Promise<void> = Promise.resolve();
+  /** The claim last announced on the current head. */
+  private lastClaim: number | undefined;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -265,7 +267,17 @@ export class Worker {
     const direction = this.target.metric.direction;
     if (!announcer || best.announced) return;
     if (!beatsByMinDelta(best.metric, this.head.metric, threshold, direction)) return;
+    // Verifiers take one candidate per head; a later one is worth their time only when it
+    // would itself be an entry on top of the one already announced.
+    const last = this.lastClaim;
+    if (
+      last !== undefined &&
+      !beatsByMinDelta(best.metric, last, this.target.minDelta, direction)
+    ) {
+      return;
+    }
     best.announced = true;
+    this.lastClaim = best.metric;
     const claim = {
       target: this.target,
       targetId: this.targetId,
@@ -317,6 +329,7 @@ export class Worker {
     this.head = next;
     this.best = { ...next, announced: true };
     this.effort = { experiments: 0, seconds: 0 };
+    this.lastClaim = undefined;
     this.emit({
       event: 'head',
       head: hashHex(next.entry),
