@@ -5,7 +5,7 @@
  * (`Runner.run`) in the same run. Goal: under 2%.
  *
  * tiny-lm with the evolve searcher and the real runner under bubblewrap, on a fresh store
- * with the target and its genesis entry; no network (announcing is a background task whose
+ * with the target and its genesis entry (node/testing/tiny-lm.ts); no network (announcing is a background task whose
  * wait is the reveal delay, not work). The worker's time is its wall time from start to stop
  * minus the time spent inside `Runner.run`.
  *
@@ -14,14 +14,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ChainBuilder, makeFixture } from '@nightshift/protocol/testing';
 import { Runner } from '@nightshift/runner';
 import { createSearcher, seededRandom } from '@nightshift/searchers';
 import { Store } from '@nightshift/store';
-import { loadTargetDir } from '@nightshift/target-dir';
 import { Worker } from '../node/src/worker/worker.ts';
+import { seedTinyLm } from '../node/testing/tiny-lm.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,30 +27,14 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
-const TINY_LM = fileURLToPath(new URL('../targets/tiny-lm', import.meta.url));
 
 async function main(): Promise<void> {
   const experiments = Number(args.experiments);
   const scratch = await mkdtemp(join(tmpdir(), 'nightshift-bench-worker-'));
   const store = await Store.open(join(scratch, 'node'));
   try {
-    const dir = await loadTargetDir(TINY_LM);
-    const { quorum: _, ...manifest } = dir.manifest;
-    const fixture = await makeFixture({
-      name: 'tiny-lm',
-      files: Object.fromEntries(dir.files.map((f) => [f.path, f.bytes])),
-      manifest,
-      verifierCount: 1,
-      quorum: 1,
-    });
-    for (const bytes of fixture.blobs.values()) await store.blobs.put(bytes);
-    await store.trees.put(fixture.tree);
-    await store.targets.put(fixture.target);
+    const { fixture } = await seedTinyLm(store);
     const runner = new Runner({}, { source: store });
-    const baseline = await runner.run({ target: fixture.target, tree: fixture.tree, seed: 1 });
-    if (baseline.outcome.kind !== 'ok') throw new Error('the baseline did not run');
-    await store.entries.add(await new ChainBuilder(fixture).genesis(baseline.outcome.metric));
-
     let inRunner = 0;
     const timedRunner: Pick<Runner, 'run'> = {
       async run(request) {

@@ -5,44 +5,22 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { loadIdentity } from '@nightshift/node';
 import { freshDir, nightshift, startNightshift } from '@nightshift/node/testing';
+import { seedTinyLm } from '@nightshift/node/testing/tiny-lm';
 import { hashHex, publicKeyOf } from '@nightshift/protocol';
-import { ChainBuilder, makeFixture } from '@nightshift/protocol/testing';
-import { Runner } from '@nightshift/runner';
 import { requireBubblewrap } from '@nightshift/runner/testing';
 import { Store } from '@nightshift/store';
-import { loadTargetDir } from '@nightshift/target-dir';
 
-const TINY_LM = fileURLToPath(new URL('../targets/tiny-lm', import.meta.url));
 const LOOPBACK = '/ip4/127.0.0.1/tcp/0';
 
 /** A data dir holding tiny-lm and its genesis entry at the baseline's measured metric. */
 async function seededDataDir() {
-  const dir = await loadTargetDir(TINY_LM);
-  const { quorum: _, ...manifest } = dir.manifest;
-  const fixture = await makeFixture({
-    name: 'tiny-lm',
-    files: Object.fromEntries(dir.files.map((f) => [f.path, f.bytes])),
-    manifest: { ...manifest, revealDelayMs: 500 },
-    verifierCount: 1,
-    quorum: 1,
-  });
   const dataDir = freshDir();
   const store = await Store.open(dataDir);
-  for (const bytes of fixture.blobs.values()) await store.blobs.put(bytes);
-  await store.trees.put(fixture.tree);
-  await store.targets.put(fixture.target);
-  const measured = await new Runner({}, { source: store }).run({
-    target: fixture.target,
-    tree: fixture.tree,
-    seed: 1,
-  });
-  if (measured.outcome.kind !== 'ok') throw new Error('the baseline did not run');
-  await store.entries.add(await new ChainBuilder(fixture).genesis(measured.outcome.metric));
+  const { fixture, baseline } = await seedTinyLm(store, { revealDelayMs: 500 });
   await store.close();
-  return { dataDir, fixture, baseline: measured.outcome.metric };
+  return { dataDir, fixture, baseline };
 }
 
 describe('nightshift work', { timeout: 180_000 }, () => {

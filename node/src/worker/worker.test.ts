@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   CANDIDATE,
   COMMITMENT,
@@ -20,34 +19,15 @@ import { requireBubblewrap } from '@nightshift/runner/testing';
 import { createSearcher, seededRandom } from '@nightshift/searchers';
 import type { Store } from '@nightshift/store';
 import { freshDataDir, openFreshStore } from '@nightshift/store/testing';
-import { loadTargetDir } from '@nightshift/target-dir';
+import { seedTinyLm } from '../../testing/tiny-lm.ts';
 import type { Announcer } from './announce.ts';
 import type { WorkerEvent } from './events.ts';
 import { RESULTS_FILE } from './results-file.ts';
 import { Worker } from './worker.ts';
 
-const TINY_LM = fileURLToPath(new URL('../../../targets/tiny-lm', import.meta.url));
-
-/** tiny-lm as a fixture target, its genesis entry at the baseline's measured metric, stored. */
+/** tiny-lm and its genesis entry in the store, with a short reveal delay. */
 async function tinyLmSwarm(store: Store): Promise<Fixture> {
-  const dir = await loadTargetDir(TINY_LM);
-  const { quorum: _, ...manifest } = dir.manifest;
-  const fixture = await makeFixture({
-    name: 'tiny-lm',
-    files: Object.fromEntries(dir.files.map((f) => [f.path, f.bytes])),
-    manifest: { ...manifest, revealDelayMs: 300 },
-    verifierCount: 1,
-    quorum: 1,
-  });
-  for (const bytes of fixture.blobs.values()) await store.blobs.put(bytes);
-  await store.trees.put(fixture.tree);
-  await store.targets.put(fixture.target);
-  const runner = new Runner({}, { source: store });
-  const measured = await runner.run({ target: fixture.target, tree: fixture.tree, seed: 1 });
-  assert.equal(measured.outcome.kind, 'ok');
-  if (measured.outcome.kind !== 'ok') throw new Error('no baseline');
-  await store.entries.add(await new ChainBuilder(fixture).genesis(measured.outcome.metric));
-  return fixture;
+  return (await seedTinyLm(store, { revealDelayMs: 300 })).fixture;
 }
 
 /** Records announcements in order, with the time each was made. */

@@ -1,0 +1,38 @@
+// targets/tiny-lm as a swarm would hold it, for tests and benchmarks of the worker: the
+// target (signed with fixture keys) and its genesis entry at the baseline's metric as the
+// runner measures it, in a store. No verifier exists to make entry 0 for them.
+import { fileURLToPath } from 'node:url';
+import { ChainBuilder, type Fixture, makeFixture } from '@nightshift/protocol/testing';
+import { Runner } from '@nightshift/runner';
+import type { Store } from '@nightshift/store';
+import { loadTargetDir } from '@nightshift/target-dir';
+
+export const TINY_LM_DIR = fileURLToPath(new URL('../../targets/tiny-lm', import.meta.url));
+
+export async function seedTinyLm(
+  store: Store,
+  options: { revealDelayMs?: number } = {},
+): Promise<{ fixture: Fixture; baseline: number }> {
+  const dir = await loadTargetDir(TINY_LM_DIR);
+  const { quorum: _, ...manifest } = dir.manifest;
+  const fixture = await makeFixture({
+    name: 'tiny-lm',
+    files: Object.fromEntries(dir.files.map((f) => [f.path, f.bytes])),
+    manifest: { ...manifest, ...options },
+    verifierCount: 1,
+    quorum: 1,
+  });
+  for (const bytes of fixture.blobs.values()) await store.blobs.put(bytes);
+  await store.trees.put(fixture.tree);
+  await store.targets.put(fixture.target);
+  const measured = await new Runner({}, { source: store }).run({
+    target: fixture.target,
+    tree: fixture.tree,
+    seed: 1,
+  });
+  if (measured.outcome.kind !== 'ok') {
+    throw new Error(`tiny-lm's baseline did not run: ${JSON.stringify(measured.outcome)}`);
+  }
+  await store.entries.add(await new ChainBuilder(fixture).genesis(measured.outcome.metric));
+  return { fixture, baseline: measured.outcome.metric };
+}
