@@ -51,7 +51,8 @@ export interface JournalRecord {
 export interface ReputationRecord {
   /** Consecutive claims that verifiers confirmed, since the last failed one. */
   verified: number;
-  /** Claims that failed verification, in all. */
+  /** Claims that failed verification in the current streak (since the last verified claim,
+   *  or since a long quiet spell: the verifier's reputation policy decides). */
   failed: number;
   /** Local time of the last update, in ms; 0 when never updated. */
   updatedAt: number;
