@@ -1,8 +1,10 @@
 /**
- * @nightshift/verifier: the verifier role. So far its core without network or runner: the
- * prechecks, per-author rate limits, the reputation policy and the persistent queue.
+ * @nightshift/verifier: the verifier role. So far its parts without the network: the
+ * prechecks, per-author rate limits, the reputation policy, the persistent queue, the
+ * re-run that makes an attestation, and the entry a quorum of attestations makes.
  */
 export { type Admission, type AdmitModules, admit } from './admit.ts';
+export { assembleEntry, type EntryParent } from './assemble.ts';
 export { type Credit, creditFor, earlierCredit, RevealedTrees } from './credit.ts';
 export {
   DEFAULT_PRECHECKS,
@@ -38,3 +40,4 @@ export {
 } from './reputation-policy.ts';
 export { settle } from './settle.ts';
 export type { TreeFailure } from './tree-checks.ts';
+export { type VerifyModules, type VerifyRequest, verify } from './verify.ts';
