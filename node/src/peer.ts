@@ -1,7 +1,10 @@
 // The composition root of a peer: identity, store, libp2p host, and the network components on
 // top of them, started in order and stopped in reverse.
 import './polyfill.ts';
+import type { PrivateKey } from '@libp2p/interface';
+import { Runner } from '@nightshift/runner';
 import { Store } from '@nightshift/store';
+import { type VerifierEvent, VerifierService } from '@nightshift/verifier';
 import { type ApiAddress, ApiServer } from './api/server.ts';
 import { cliVersion } from './cli/version.ts';
 import { loadOrCreateIdentity } from './identity.ts';
@@ -20,6 +23,8 @@ export interface PeerOptions {
   scoring?: ScoringOptions;
   /** Serve the HTTP API on this address; no API without it. */
   api?: ApiAddress;
+  /** Verify the candidates of the targets that list this node's key (bubblewrap required). */
+  verify?: { gpus?: string; onEvent?: (event: VerifierEvent) => void };
 }
 
 /** A part of the peer with a lifecycle, started after the host exists and before it listens. */
@@ -65,7 +70,11 @@ export class Peer {
       // A target that arrives by sync rather than gossip is followed all the same.
       sync.on('head', ({ target }) => gossip.followTarget(target));
       const api = options.api && new ApiServer(options.api, apiSources(host, store));
-      peer = new Peer(host, store, gossip, sync, [sync, gossip], api);
+      const verifier =
+        options.verify &&
+        (await verifierFor(options.verify, identity.privateKey, { store, gossip, sync }));
+      const components: PeerComponent[] = [sync, gossip, ...(verifier ? [verifier] : [])];
+      peer = new Peer(host, store, gossip, sync, components, api);
       for (const component of peer.components) await component.start();
       await host.start();
     } catch (err) {
@@ -123,4 +132,41 @@ function apiSources(host: Host, store: Store) {
       })),
     store,
   };
+}
+
+/** The verifier role over this peer's store, gossip and sync (bubblewrap is required). */
+async function verifierFor(
+  options: NonNullable<PeerOptions['verify']>,
+  key: PrivateKey,
+  { store, gossip, sync }: { store: Store; gossip: Gossip; sync: Sync },
+): Promise<VerifierService> {
+  const runner = new Runner({}, { source: store });
+  // A verifier never runs remote candidates outside the sandbox: refuse to start without it.
+  await runner.sandbox();
+  const service = new VerifierService(
+    { ...(options.gpus !== undefined && { gpus: options.gpus }) },
+    {
+      store,
+      runner,
+      key,
+      network: {
+        publishAttestation: (bytes) => gossip.publishAttestation(bytes),
+        publishEntry: (bytes) => gossip.publishEntry(bytes),
+        async fetchTree(hash) {
+          const tree = await sync.fetchTree(hash);
+          return tree !== undefined && (await sync.fetchFiles(tree.files)) === 0;
+        },
+      },
+      ...(options.onEvent && { onEvent: options.onEvent }),
+    },
+  );
+  gossip.events.on('candidate', ({ id, candidate, receivedAt }) => {
+    void service.candidate({ id, candidate, receivedAt });
+  });
+  gossip.events.on('attestation', ({ attestation }) => void service.attestation(attestation));
+  const moved = ({ target, head }: { target: Uint8Array; head: { head: Uint8Array } }) =>
+    void service.headMoved(target, head.head);
+  gossip.events.on('head', moved);
+  sync.on('head', moved);
+  return service;
 }

@@ -38,6 +38,13 @@ export {
   type ReputationOptions,
   ReputationPolicy,
 } from './reputation-policy.ts';
+export {
+  type VerifierEvent,
+  type VerifierNetwork,
+  VerifierService,
+  type VerifierServiceModules,
+  type VerifierServiceOptions,
+} from './service.ts';
 export { settle } from './settle.ts';
 export type { TreeFailure } from './tree-checks.ts';
 export { type VerifyModules, type VerifyRequest, verify } from './verify.ts';

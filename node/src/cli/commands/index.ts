@@ -5,12 +5,14 @@ import { auditCommand } from './audit.ts';
 import { demoCommand } from './demo.ts';
 import { initCommand } from './init.ts';
 import { nodeCommand } from './node.ts';
+import { verifyCommand } from './verify.ts';
 import { workCommand } from './work.ts';
 
 export const commands: readonly CommandSpec[] = [
   initCommand,
   nodeCommand,
   workCommand,
+  verifyCommand,
   auditCommand,
   demoCommand,
 ];

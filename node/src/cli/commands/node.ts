@@ -7,15 +7,32 @@ import type { CommandSpec } from '../command.ts';
 import { printResult } from '../output.ts';
 import { addPeerOptions, type PeerCliOptions, peerOptionsFrom } from '../peer-options.ts';
 
-export const nodeCommand: CommandSpec<PeerCliOptions> = {
+export interface NodeOptions extends PeerCliOptions {
+  verify?: boolean;
+  verifyGpu?: string;
+}
+
+export const nodeCommand: CommandSpec<NodeOptions> = {
   name: 'node',
   summary: 'run a peer: join the swarm, keep and share the log, until Ctrl-C',
   configure(command) {
-    addPeerOptions(command);
+    addPeerOptions(command)
+      .option('--verify', 'also verify candidates of the targets that list this node key')
+      .option('--verify-gpu <index>', 'with --verify: the GPU to run verifications on');
   },
   async run({ options, globals, context }) {
     const stop = context.shutdownSignal();
-    const peer = await Peer.start(peerOptionsFrom(options, globals.dataDir));
+    const print = (data: { event: string } & Record<string, unknown>) =>
+      printResult(context, globals.json, { data, text: describeVerifierEvent(data) });
+    const peer = await Peer.start({
+      ...peerOptionsFrom(options, globals.dataDir),
+      ...(options.verify && {
+        verify: {
+          ...(options.verifyGpu !== undefined && { gpus: options.verifyGpu }),
+          onEvent: print,
+        },
+      }),
+    });
     const addresses = peer.multiaddrs();
     const api = peer.api?.url;
     printResult(context, globals.json, {
@@ -71,3 +88,20 @@ export const nodeCommand: CommandSpec<PeerCliOptions> = {
     return { data: { event: 'stopped', peerId: peer.peerId }, text: 'stopped' };
   },
 };
+
+/** The terminal's line for a verifier event. */
+function describeVerifierEvent(e: Record<string, unknown>): string {
+  const short = (v: unknown) => String(v).slice(0, 12);
+  switch (e['event']) {
+    case 'queued':
+      return `verifier: queued ${short(e['candidate'])}, claims ${e['claim']}`;
+    case 'dropped':
+      return `verifier: dropped ${short(e['candidate'])}: ${e['reason']}`;
+    case 'attested':
+      return `verifier: ${e['verdict']} ${short(e['candidate'])} (${e['reason']}${e['metric'] === undefined ? '' : `, measured ${e['metric']}`})`;
+    case 'entry':
+      return `verifier: entry ${short(e['entry'])} at height ${e['height']}, metric ${e['metric']}`;
+    default:
+      return JSON.stringify(e);
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * The verifier role as a running service (issue 6): candidates that arrive are prechecked and
+ * queued (their trees fetched from peers first when missing); one at a time, the best queued
+ * candidate is re-run and attested, the attestation published, the author's reputation
+ * updated; once a quorum of accepting attestations exists the entry is assembled, stored
+ * (fork choice moves the head) and published. It reaches the network through the small
+ * interface below, which node/ implements with gossip and sync.
+ */
+import type { PrivateKey } from '@libp2p/interface';
+import {
+  ATTESTATION,
+  type Attestation,
+  type Candidate,
+  encodeEntry,
+  encodeSigned,
+  type Hash,
+  hashHex,
+  isBaseline,
+  publicKeyOf,
+} from '@nightshift/protocol';
+import type { Runner } from '@nightshift/runner';
+import type { Store } from '@nightshift/store';
+import { admit } from './admit.ts';
+import { assembleEntry } from './assemble.ts';
+import type { Credit } from './credit.ts';
+import { type PrecheckOptions, Prechecks, type Received } from './prechecks.ts';
+import { Queue, type QueuedCandidate, type QueueOptions } from './queue.ts';
+import { ReputationPolicy } from './reputation-policy.ts';
+import { verify } from './verify.ts';
+
+export interface VerifierNetwork {
+  publishAttestation(bytes: Uint8Array): Promise<unknown>;
+  publishEntry(bytes: Uint8Array): Promise<unknown>;
+  /** Fetches a tree and its files from peers into the store; false when none had them. */
+  fetchTree(tree: Hash): Promise<boolean>;
+}
+
+export type VerifierEvent =
+  | { event: 'queued'; candidate: string; target: string; claim: number }
+  | { event: 'dropped'; candidate: string; reason: string }
+  | {
+      event: 'attested';
+      candidate: string;
+      verdict: 'accept' | 'reject';
+      reason: string;
+      metric?: number;
+    }
+  | { event: 'entry'; entry: string; target: string; height: number; metric: number };
+
+export interface VerifierServiceOptions {
+  prechecks?: Partial<PrecheckOptions>;
+  queue?: Partial<QueueOptions>;
+  /** CUDA_VISIBLE_DEVICES for the runs; '' for none. */
+  gpus?: string;
+}
+
+export interface VerifierServiceModules {
+  store: Store;
+  runner: Pick<Runner, 'run'>;
+  key: PrivateKey;
+  network: VerifierNetwork;
+  now?: () => number;
+  onEvent?: (event: VerifierEvent) => void;
+}
+
+export class VerifierService {
+  private readonly now: () => number;
+  private readonly reputation = new ReputationPolicy();
+  private readonly prechecks: Prechecks;
+  private queue!: Queue;
+  private readonly credits = new Map<string, { credit: Credit; candidate: Candidate }>();
+  private readonly stopping = new AbortController();
+  private wake: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: VerifierServiceOptions,
+    private readonly modules: VerifierServiceModules,
+  ) {
+    this.now = modules.now ?? Date.now;
+    this.prechecks = new Prechecks(options.prechecks ?? {}, {
+      store: modules.store,
+      key: publicKeyOf(modules.key),
+      reputation: this.reputation,
+      now: this.now,
+    });
+  }
+
+  /** Restores the queue from the store (an interrupted verification first), then verifies. */
+  async start(): Promise<void> {
+    const { queue, dropped, retry } = await Queue.restore(this.options.queue ?? {}, {
+      store: this.modules.store,
+      reputation: this.reputation,
+      now: this.now,
+      prechecks: this.prechecks,
+    });
+    this.queue = queue;
+    for (const d of dropped)
+      this.emit({ event: 'dropped', candidate: hashHex(d.id), reason: d.code });
+    for (const item of queue.list()) this.remember(item);
+    this.running = this.loop();
+    for (const r of retry)
+      void this.candidate({ id: r.id, candidate: r.candidate, receivedAt: this.now() });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.wake?.();
+    await this.running;
+  }
+
+  /** A candidate arrived (gossip): prechecked, its tree fetched if missing, queued. */
+  async candidate(received: Received): Promise<void> {
+    if (isBaseline(received.candidate) || this.stopping.signal.aborted) return;
+    const modules = {
+      store: this.modules.store,
+      prechecks: this.prechecks,
+      queue: this.queue,
+      now: this.now,
+    };
+    let admission = await admit(received, modules);
+    if (admission.retry?.code === 'tree_missing' && admission.retry.tree) {
+      if (await this.modules.network.fetchTree(admission.retry.tree)) {
+        admission = await admit(received, modules);
+      }
+    }
+    for (const d of admission.dropped)
+      this.emit({ event: 'dropped', candidate: hashHex(d.id), reason: d.code });
+    const queued = this.queue.list().find((item) => hashHex(item.id) === hashHex(received.id));
+    if (queued) {
+      this.remember(queued);
+      this.emit({
+        event: 'queued',
+        candidate: hashHex(queued.id),
+        target: hashHex(queued.candidate.target),
+        claim: queued.candidate.claim,
+      });
+      this.wake?.();
+    }
+  }
+
+  /** Someone's attestation arrived: it may complete a quorum. */
+  async attestation(attestation: Attestation): Promise<void> {
+    await this.tryEntry(attestation.candidate);
+  }
+
+  /** The head of a target moved: queued candidates on the old head are stale. */
+  async headMoved(target: Hash, head: Hash): Promise<void> {
+    if (!this.queue) return;
+    for (const d of await this.queue.headMoved(target, head)) {
+      this.emit({ event: 'dropped', candidate: hashHex(d.id), reason: d.code });
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping.signal.aborted) {
+      const item = await this.queue.next();
+      if (!item) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        this.wake = undefined;
+        continue;
+      }
+      try {
+        await this.verifyOne(item);
+      } catch (err) {
+        if (this.stopping.signal.aborted) return;
+        // One candidate's failure to run costs that candidate, never the service.
+        await this.modules.store.candidates
+          .setStatus(item.id, 'rejected', {
+            reason: 'verifier_error',
+            now: this.now(),
+            from: 'verifying',
+          })
+          .catch(() => undefined);
+        this.emit({
+          event: 'dropped',
+          candidate: hashHex(item.id),
+          reason: `verifier_error: ${(err as Error).message}`,
+        });
+      }
+    }
+  }
+
+  private async verifyOne(item: QueuedCandidate): Promise<void> {
+    const { store, runner, key, network } = this.modules;
+    const parent = await store.entries.get(item.candidate.parent);
+    const attestation = await verify(
+      {
+        target: item.target,
+        candidate: item.candidate,
+        candidateId: item.id,
+        creditId: item.credit.commitmentId,
+        ...(parent && { parentMetric: parent.metric }),
+      },
+      {
+        runner,
+        key,
+        now: this.now,
+        signal: this.stopping.signal,
+        ...(this.options.gpus !== undefined && { gpus: this.options.gpus }),
+      },
+    );
+    const accepted = attestation.verdict === 'accept';
+    await store.candidates.setStatus(item.id, accepted ? 'accepted' : 'rejected', {
+      reason: attestation.reason,
+      now: this.now(),
+      from: 'verifying',
+    });
+    await store.reputation.update(item.candidate.author, (record) =>
+      accepted
+        ? this.reputation.afterVerified(record, this.now())
+        : this.reputation.afterFailed(record, this.now()),
+    );
+    await network.publishAttestation(encodeSigned(ATTESTATION, attestation));
+    this.emit({
+      event: 'attested',
+      candidate: hashHex(item.id),
+      verdict: attestation.verdict,
+      reason: attestation.reason,
+      ...(attestation.metric !== undefined && { metric: attestation.metric }),
+    });
+    if (accepted) await this.tryEntry(item.id);
+  }
+
+  /** Assembles, stores and publishes the entry once a quorum accepted the candidate. */
+  private async tryEntry(candidateId: Hash): Promise<void> {
+    const known = this.credits.get(hashHex(candidateId));
+    if (!known) return;
+    const { store, network } = this.modules;
+    const target = await store.targets.get(known.candidate.target);
+    const parent = await store.entries.get(known.candidate.parent);
+    if (!target || !parent) return;
+    const entry = await assembleEntry(
+      store,
+      target,
+      { value: known.candidate, id: candidateId },
+      known.credit,
+      { hash: known.candidate.parent, height: parent.height },
+    );
+    if (!entry) return;
+    const added = await store.entries.addValidated(entry, { now: this.now() });
+    if (!added.ok) return;
+    this.credits.delete(hashHex(candidateId));
+    await network.publishEntry(encodeEntry(entry));
+    this.emit({
+      event: 'entry',
+      entry: hashHex(added.hash),
+      target: hashHex(entry.target),
+      height: entry.height,
+      metric: entry.metric,
+    });
+  }
+
+  private remember(item: QueuedCandidate): void {
+    this.credits.set(hashHex(item.id), { credit: item.credit, candidate: item.candidate });
+  }
+
+  private emit(event: VerifierEvent): void {
+    this.modules.onEvent?.(event);
+  }
+}
