@@ -86,11 +86,11 @@ describe('prechecks', () => {
       assert.equal(statusFor('not_our_target'), undefined, 'its status is not ours to change');
     }));
 
-  it('leave a baseline candidate to the genesis flow', () =>
+  it('call a baseline candidate stale once the target has its entry 0', () =>
     inScenario(async (s) => {
       const { candidate } = s.genesis.entry;
       const stored = await s.store.candidates.put(candidate, s.now());
-      assertFails(await s.prechecks().check(stored), 'baseline_candidate', 'ignore');
+      assertFails(await s.prechecks().check(stored), 'stale_parent', 'stale');
     }));
 
   it('retry a candidate whose parent entry is not known yet', () =>

@@ -4,8 +4,9 @@
  *
  * 1. the signature, first, so that every later failure is the author's own: rate limits,
  *    bans and reputation are charged to a key that really signed;
- * 2. the target is known, lists this verifier's key (else skipped silently), and the
- *    candidate is not a baseline (entry 0 has its own flow);
+ * 2. the target is known and lists this verifier's key (else skipped silently); a baseline
+ *    candidate (entry 0) is checked like any other, with no parent to beat and no entry 0
+ *    yet (after entry 0 it is stale);
  * 3. protocol's candidate checks (§6.4): not from the future, printable description, known
  *    parent of the same target, a claim that beats it by minDelta, and a parent that is the
  *    canonical head (else `stale_parent`, so the author rebases);
@@ -102,17 +103,17 @@ export class Prechecks {
     if (!signed) return failure('bad_signature', 'the author signature does not verify');
     if (!target) return failure('unknown_target');
     if (!this.serves(target)) return failure('not_our_target');
-    if (isBaseline(candidate)) return failure('baseline_candidate');
     // Whatever becomes of it, a signed candidate reveals who committed to its tree.
     const revealed = await this.revealedTrees();
     revealed.note(candidate);
     if (error) return fromProtocolError(error);
-    // Known from here on: validateCandidate found the parent (and made it the head).
-    const parentEntry = parent!;
-    const improvement =
-      target.metric.direction === 'minimize'
-        ? parentEntry.metric - candidate.claim
-        : candidate.claim - parentEntry.metric;
+    // Known from here on: validateCandidate found the parent (and made it the head), or it is
+    // a baseline (the target's own tree, by its author) with no entry 0 yet.
+    const improvement = !parent
+      ? 0
+      : target.metric.direction === 'minimize'
+        ? parent.metric - candidate.claim
+        : candidate.claim - parent.metric;
 
     const own = await authorCommitment(store, candidate);
     const commitment = own && { value: own.commitment, receivedAt: own.receivedAt };
@@ -129,13 +130,9 @@ export class Prechecks {
     const bucket = `${hashHex(candidate.target)}/${hashHex(candidate.author)}`;
     if (!this.limiter.allows(bucket)) return failure('rate_limited');
 
-    const treeFailure = await checkTrees(
-      store,
-      candidate,
-      target,
-      parentEntry,
-      this.options.maxNewBytes,
-    );
+    const treeFailure = parent
+      ? await checkTrees(store, candidate, target, parent, this.options.maxNewBytes)
+      : await baselineStored(store, target);
     if (treeFailure) return treeFailure;
     if (!this.limiter.take(bucket)) return failure('rate_limited');
     return { ok: true, credit, improvement, target };
@@ -151,4 +148,15 @@ export class Prechecks {
     this.revealed ??= RevealedTrees.load(this.modules.store, (target) => this.serves(target));
     return this.revealed;
   }
+}
+
+/** A baseline runs the target's own files, stored with the target; fetch them if not. */
+async function baselineStored(store: Store, target: Target): Promise<TreeFailure | undefined> {
+  const tree = await store.trees.get(target.baseline);
+  const complete = tree && (await Promise.all(tree.files.map((f) => store.blobs.has(f.blob))));
+  if (complete?.every(Boolean)) return undefined;
+  return {
+    ...failure('tree_missing', 'the baseline files are not all stored'),
+    tree: target.baseline,
+  };
 }

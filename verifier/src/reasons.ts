@@ -21,8 +21,6 @@ export type Verdict = 'reject' | 'ignore' | 'stale' | 'retry';
 export const VERIFIER_REASONS = {
   /** The target does not list this verifier's key: someone else's work, skipped silently. */
   not_our_target: 'ignore',
-  /** A target's baseline candidate: entry 0 is verified by the genesis flow, not the queue. */
-  baseline_candidate: 'ignore',
   /** The candidate's tree, or its parent's, is not stored yet: fetch it and check again. */
   tree_missing: 'retry',
   /** The files it adds or changes exceed this verifier's bound on what it fetches and runs. */

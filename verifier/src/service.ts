@@ -1,5 +1,6 @@
 /**
- * The verifier role as a running service (issue 6): candidates that arrive are prechecked and
+ * The verifier role as a running service (issue 6): candidates that arrive (a target's
+ * baseline candidate included, which becomes its entry 0) are prechecked and
  * queued (their trees fetched from peers first when missing); one at a time, the best queued
  * candidate is re-run and attested, the attestation published, the author's reputation
  * updated; once a quorum of accepting attestations exists the entry is assembled, stored
@@ -111,7 +112,7 @@ export class VerifierService {
 
   /** A candidate arrived (gossip): prechecked, its tree fetched if missing, queued. */
   async candidate(received: Received): Promise<void> {
-    if (isBaseline(received.candidate) || this.stopping.signal.aborted) return;
+    if (this.stopping.signal.aborted) return;
     const modules = {
       store: this.modules.store,
       prechecks: this.prechecks,
@@ -213,6 +214,8 @@ export class VerifierService {
         ? this.reputation.afterVerified(record, this.now())
         : this.reputation.afterFailed(record, this.now()),
     );
+    // Kept here first: the quorum counts it whatever the network does with it.
+    await store.attestations.put(attestation);
     await network.publishAttestation(encodeSigned(ATTESTATION, attestation));
     this.emit({
       event: 'attested',
@@ -230,14 +233,15 @@ export class VerifierService {
     if (!known) return;
     const { store, network } = this.modules;
     const target = await store.targets.get(known.candidate.target);
-    const parent = await store.entries.get(known.candidate.parent);
-    if (!target || !parent) return;
+    const baseline = isBaseline(known.candidate);
+    const parent = baseline ? undefined : await store.entries.get(known.candidate.parent);
+    if (!target || (!baseline && !parent)) return;
     const entry = await assembleEntry(
       store,
       target,
       { value: known.candidate, id: candidateId },
       known.credit,
-      { hash: known.candidate.parent, height: parent.height },
+      parent && { hash: known.candidate.parent, height: parent.height },
     );
     if (!entry) return;
     const added = await store.entries.addValidated(entry, { now: this.now() });
