@@ -2,6 +2,7 @@
 // top of them, started in order and stopped in reverse.
 import './polyfill.ts';
 import type { PrivateKey } from '@libp2p/interface';
+import { ATTESTATION, decodeSigned } from '@nightshift/protocol';
 import { Runner } from '@nightshift/runner';
 import { Store } from '@nightshift/store';
 import { type VerifierEvent, VerifierService } from '@nightshift/verifier';
@@ -134,6 +135,9 @@ function apiSources(host: Host, store: Store) {
   };
 }
 
+/** How long a verifier waits for peers on a target's attestation topic before publishing. */
+const ATTESTATION_MESH_WAIT_MS = 10_000;
+
 /** The verifier role over this peer's store, gossip and sync (bubblewrap is required). */
 async function verifierFor(
   options: NonNullable<PeerOptions['verify']>,
@@ -150,7 +154,13 @@ async function verifierFor(
       runner,
       key,
       network: {
-        publishAttestation: (bytes) => gossip.publishAttestation(bytes),
+        async publishAttestation(bytes) {
+          // A verifier that just restarted may attest before its mesh forms; the quorum
+          // needs this attestation to reach the others.
+          const { target } = decodeSigned(ATTESTATION, bytes).value;
+          await gossip.waitForSubscribers(target, 'attestations', ATTESTATION_MESH_WAIT_MS);
+          return gossip.publishAttestation(bytes);
+        },
         publishEntry: (bytes) => gossip.publishEntry(bytes),
         async fetchTree(hash) {
           const tree = await sync.fetchTree(hash);

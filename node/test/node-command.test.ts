@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, createServer } from 'node:net';
 import { describe, it } from 'node:test';
+import { requireBubblewrap } from '@nightshift/runner/testing';
 import { freshDir, nightshift, startNightshift } from '../testing/cli.ts';
 
 const LOOPBACK = '/ip4/127.0.0.1/tcp/0';
@@ -137,5 +138,21 @@ describe('nightshift node', { concurrency: true }, () => {
     assert.equal(second.status, 4);
     assert.equal(JSON.parse(second.stdout).error.code, 'store_locked');
     assert.equal(await first.stop(), 0);
+  });
+
+  it('runs as a verifier with nightshift verify (bubblewrap present), and stops on SIGTERM', async (t) => {
+    if (!requireBubblewrap(t)) return;
+    const verifier = startNightshift([
+      'verify',
+      '--json',
+      '--no-mdns',
+      '--data-dir',
+      freshDir(),
+      '--listen',
+      LOOPBACK,
+    ]);
+    const started = await verifier.next((e) => e['event'] === 'started');
+    assert.match(String(started['peerId']), /^12D3KooW/);
+    assert.equal(await verifier.stop(), 0, verifier.stderr());
   });
 });

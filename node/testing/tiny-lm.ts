@@ -11,16 +11,20 @@ export const TINY_LM_DIR = fileURLToPath(new URL('../../targets/tiny-lm', import
 
 export async function seedTinyLm(
   store: Store,
-  options: { revealDelayMs?: number } = {},
+  {
+    verifierCount = 1,
+    quorum = 1,
+    ...manifestOptions
+  }: { revealDelayMs?: number; verifierCount?: number; quorum?: number } = {},
 ): Promise<{ fixture: Fixture; baseline: number }> {
   const dir = await loadTargetDir(TINY_LM_DIR);
   const { quorum: _, ...manifest } = dir.manifest;
   const fixture = await makeFixture({
     name: 'tiny-lm',
     files: Object.fromEntries(dir.files.map((f) => [f.path, f.bytes])),
-    manifest: { ...manifest, ...options },
-    verifierCount: 1,
-    quorum: 1,
+    manifest: { ...manifest, ...manifestOptions },
+    verifierCount,
+    quorum,
   });
   for (const bytes of fixture.blobs.values()) await store.blobs.put(bytes);
   await store.trees.put(fixture.tree);

@@ -46,7 +46,14 @@ export type VerifierEvent =
       reason: string;
       metric?: number;
     }
-  | { event: 'entry'; entry: string; target: string; height: number; metric: number };
+  | {
+      event: 'entry';
+      entry: string;
+      candidate: string;
+      target: string;
+      height: number;
+      metric: number;
+    };
 
 export interface VerifierServiceOptions {
   prechecks?: Partial<PrecheckOptions>;
@@ -64,6 +71,9 @@ export interface VerifierServiceModules {
   onEvent?: (event: VerifierEvent) => void;
 }
 
+/** Looks again at a candidate that could not be checked yet: after 1, 2, 4, ... 32 s. */
+const RETRIES = 6;
+
 export class VerifierService {
   private readonly now: () => number;
   private readonly reputation = new ReputationPolicy();
@@ -73,6 +83,7 @@ export class VerifierService {
   private readonly stopping = new AbortController();
   private wake: (() => void) | undefined;
   private running: Promise<void> | undefined;
+  private readonly retries = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly options: VerifierServiceOptions,
@@ -106,12 +117,13 @@ export class VerifierService {
 
   async stop(): Promise<void> {
     this.stopping.abort();
+    for (const timer of this.retries) clearTimeout(timer);
     this.wake?.();
     await this.running;
   }
 
   /** A candidate arrived (gossip): prechecked, its tree fetched if missing, queued. */
-  async candidate(received: Received): Promise<void> {
+  async candidate(received: Received, attempt = 0): Promise<void> {
     if (this.stopping.signal.aborted) return;
     const modules = {
       store: this.modules.store,
@@ -124,6 +136,16 @@ export class VerifierService {
       if (await this.modules.network.fetchTree(admission.retry.tree)) {
         admission = await admit(received, modules);
       }
+    }
+    if (admission.retry && attempt < RETRIES) {
+      // What it waits for (its tree on a peer that is still fetching it, a commitment or a
+      // parent still on its way) usually comes within seconds: look again, backing off.
+      const timer = setTimeout(
+        () => void this.candidate(received, attempt + 1),
+        1000 * 2 ** attempt,
+      );
+      timer.unref?.();
+      this.retries.add(timer);
     }
     for (const d of admission.dropped)
       this.emit({ event: 'dropped', candidate: hashHex(d.id), reason: d.code });
@@ -251,6 +273,7 @@ export class VerifierService {
     this.emit({
       event: 'entry',
       entry: hashHex(added.hash),
+      candidate: hashHex(candidateId),
       target: hashHex(entry.target),
       height: entry.height,
       metric: entry.metric,

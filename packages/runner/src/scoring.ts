@@ -59,8 +59,14 @@ export async function scoreCandidate(
   if (score.limit) return { outcome: limitOutcome('score', score.limit, limits), results };
   if (predict?.limit) return { outcome: limitOutcome('predict', predict.limit, limits), results };
   if (score.exitCode !== 0) {
-    // A harness usually fails because its predictor did: report the root cause.
-    const culprit = predict && !predict.stopped && predict.exitCode !== 0 ? predict : score;
+    // A harness usually fails because its predictor did: report the root cause. The predictor
+    // may have exited by itself just before the harness's end made us stop it: a non-zero
+    // exit code is its own doing either way, a signal only when we sent none.
+    const failedByItself =
+      predict !== undefined &&
+      ((predict.exitCode !== null && predict.exitCode !== 0) ||
+        (!predict.stopped && predict.signal !== null));
+    const culprit = failedByItself ? predict : score;
     return { outcome: crashOutcome(culprit), results };
   }
   return {

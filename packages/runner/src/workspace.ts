@@ -66,7 +66,8 @@ export class Workspace {
     if (!keep) {
       // Unmounted together: each is an `umount` process, and their start-up is most of the cost.
       await Promise.all(mounted.map((dir) => dir.release()));
-      await rm(this.root, { recursive: true, force: true });
+      // Retried: the kernel may still be tearing down a sandbox that just exited.
+      await rm(this.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
       return;
     }
     for (const dir of mounted) {

@@ -106,7 +106,8 @@ export const attestationByCandidateKey = (candidate: Hash, verifier: Uint8Array,
 
 /** The range of keys that start with `prefix`, for iterators. */
 export function prefixRange(prefix: Uint8Array): { gte: Uint8Array; lt?: Uint8Array } {
-  const end = prefix.slice();
+  // A copy: a Buffer's slice() would share memory, and the loop would change the prefix.
+  const end = Uint8Array.from(prefix);
   for (let i = end.length - 1; i >= 0; i--) {
     if (end[i]! < 0xff) {
       end[i] = end[i]! + 1;

@@ -34,6 +34,7 @@ import {
   parseTopic,
   TARGET_TOPIC_KINDS,
   TARGETS_TOPIC,
+  type TargetTopicKind,
   type TopicKind,
   targetTopic,
 } from './topics.ts';
@@ -138,6 +139,27 @@ export class Gossip {
     if (!this.running || this.followed.has(hex)) return;
     this.followed.add(hex);
     for (const kind of TARGET_TOPIC_KINDS) this.install(targetTopic(targetId, kind));
+  }
+
+  /**
+   * Resolves true once a peer subscribes to the target's topic of `kind`, false after
+   * `timeoutMs`: a node that just (re)connected has no mesh yet, and what it publishes
+   * before then reaches nobody (gossip does not replay it later).
+   */
+  async waitForSubscribers(
+    targetId: Hash,
+    kind: TargetTopicKind,
+    timeoutMs: number,
+  ): Promise<boolean> {
+    const topic = targetTopic(targetId, kind);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.host.status === 'started' && this.pubsub.getSubscribers(topic).length > 0) {
+        return true;
+      }
+      if (!this.running || Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** The ids (hex) of the targets followed. */
