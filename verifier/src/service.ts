@@ -84,6 +84,8 @@ export class VerifierService {
   private wake: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private readonly retries = new Set<ReturnType<typeof setTimeout>>();
+  /** Candidates whose verification failed on this verifier's side once already. */
+  private readonly failedOnce = new Set<string>();
 
   constructor(
     private readonly options: VerifierServiceOptions,
@@ -189,21 +191,33 @@ export class VerifierService {
         await this.verifyOne(item);
       } catch (err) {
         if (this.stopping.signal.aborted) return;
-        // One candidate's failure to run costs that candidate, never the service.
-        await this.modules.store.candidates
-          .setStatus(item.id, 'rejected', {
-            reason: 'verifier_error',
-            now: this.now(),
-            from: 'verifying',
-          })
-          .catch(() => undefined);
-        this.emit({
-          event: 'dropped',
-          candidate: hashHex(item.id),
-          reason: `verifier_error: ${(err as Error).message}`,
-        });
+        await this.verifierFailed(item, err as Error);
       }
     }
+  }
+
+  /**
+   * The verifier, not the candidate, failed (its machine, its runner): the candidate goes
+   * back to `pending` and is tried once more; a second failure rejects it as
+   * `verifier_error`, so one bad candidate cannot stall the service. Either way the author's
+   * reputation is untouched.
+   */
+  private async verifierFailed(item: QueuedCandidate, err: Error): Promise<void> {
+    const key = hashHex(item.id);
+    const again = !this.failedOnce.has(key);
+    this.failedOnce.add(key);
+    const { candidates } = this.modules.store;
+    const status = again ? 'pending' : 'rejected';
+    await candidates
+      .setStatus(item.id, status, {
+        reason: again ? '' : 'verifier_error',
+        now: this.now(),
+        from: 'verifying',
+      })
+      .catch(() => undefined);
+    this.emit({ event: 'dropped', candidate: key, reason: `verifier_error: ${err.message}` });
+    if (again)
+      void this.candidate({ id: item.id, candidate: item.candidate, receivedAt: this.now() });
   }
 
   private async verifyOne(item: QueuedCandidate): Promise<void> {
