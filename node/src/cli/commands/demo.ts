@@ -21,8 +21,9 @@ export const demoCommand: CommandSpec<DemoOptions> = {
   async run() {
     throw new CliError(
       'not_built_yet',
-      'the local swarm demo needs the swarm, runner, worker, verifier and dashboard, which are not built yet; ' +
-        'today you can run: nightshift init, nightshift audit, npm test',
+      'the local swarm demo needs `nightshift target submit` (entry 0 of its target) and the dashboard, ' +
+        'which are not built yet; today you can run: nightshift node, nightshift work, nightshift verify, ' +
+        'nightshift audit, npm test',
     );
   },
 };
