@@ -45,6 +45,8 @@ export class Peer {
     private readonly components: PeerComponent[],
     /** The HTTP API, when the peer serves one. */
     readonly api: ApiServer | undefined,
+    /** This node's identity key: what the worker signs its announcements with. */
+    readonly privateKey: PrivateKey,
   ) {}
 
   static async start(options: PeerOptions): Promise<Peer> {
@@ -75,7 +77,7 @@ export class Peer {
         options.verify &&
         (await verifierFor(options.verify, identity.privateKey, { store, gossip, sync }));
       const components: PeerComponent[] = [sync, gossip, ...(verifier ? [verifier] : [])];
-      peer = new Peer(host, store, gossip, sync, components, api);
+      peer = new Peer(host, store, gossip, sync, components, api, identity.privateKey);
       for (const component of peer.components) await component.start();
       await host.start();
     } catch (err) {

@@ -1,13 +1,10 @@
 // targets/tiny-lm as a swarm would hold it, for tests and benchmarks of the worker: the
 // target (signed with fixture keys) and its genesis entry at the baseline's metric as the
 // runner measures it, in a store. No verifier exists to make entry 0 for them.
-import { fileURLToPath } from 'node:url';
 import { ChainBuilder, type Fixture, makeFixture } from '@nightshift/protocol/testing';
 import { Runner } from '@nightshift/runner';
 import type { Store } from '@nightshift/store';
-import { loadTargetDir } from '@nightshift/target-dir';
-
-export const TINY_LM_DIR = fileURLToPath(new URL('../../targets/tiny-lm', import.meta.url));
+import { tinyLmFixtureOptions } from '@nightshift/target-dir/testing';
 
 export async function seedTinyLm(
   store: Store,
@@ -17,12 +14,8 @@ export async function seedTinyLm(
     ...manifestOptions
   }: { revealDelayMs?: number; verifierCount?: number; quorum?: number } = {},
 ): Promise<{ fixture: Fixture; baseline: number }> {
-  const dir = await loadTargetDir(TINY_LM_DIR);
-  const { quorum: _, ...manifest } = dir.manifest;
   const fixture = await makeFixture({
-    name: 'tiny-lm',
-    files: Object.fromEntries(dir.files.map((f) => [f.path, f.bytes])),
-    manifest: { ...manifest, ...manifestOptions },
+    ...(await tinyLmFixtureOptions(manifestOptions)),
     verifierCount,
     quorum,
   });

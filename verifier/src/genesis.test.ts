@@ -2,7 +2,6 @@
 // any candidate (no parent to beat) and made the first entry by the verifier service.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   CANDIDATE,
   COMMITMENT,
@@ -17,19 +16,13 @@ import { makeFixture, testSeed } from '@nightshift/protocol/testing';
 import { Runner } from '@nightshift/runner';
 import { requireBubblewrap } from '@nightshift/runner/testing';
 import { openFreshStore } from '@nightshift/store/testing';
-import { loadTargetDir } from '@nightshift/target-dir';
+import { tinyLmFixtureOptions } from '@nightshift/target-dir/testing';
 import { type VerifierEvent, VerifierService } from './service.ts';
-
-const TINY_LM = fileURLToPath(new URL('../../targets/tiny-lm', import.meta.url));
 
 /** A new tiny-lm target, its researcher's baseline claim, and a verifier service to make entry 0. */
 async function genesisRun(failFirstRuns: number) {
-  const dir = await loadTargetDir(TINY_LM);
-  const { quorum: _, ...manifest } = dir.manifest;
   const fixture = await makeFixture({
-    name: 'tiny-lm',
-    files: Object.fromEntries(dir.files.map((f) => [f.path, f.bytes])),
-    manifest: { ...manifest, revealDelayMs: 100 },
+    ...(await tinyLmFixtureOptions({ revealDelayMs: 100 })),
     verifierCount: 1,
     quorum: 1,
   });

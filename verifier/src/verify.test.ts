@@ -2,7 +2,6 @@
 // assembling the entry once the quorum accepted.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   CANDIDATE,
   deriveSeed,
@@ -13,28 +12,19 @@ import {
 } from '@nightshift/protocol';
 import { Runner } from '@nightshift/runner';
 import { requireBubblewrap } from '@nightshift/runner/testing';
-import { loadTargetDir } from '@nightshift/target-dir';
+import { tinyLmFixtureOptions } from '@nightshift/target-dir/testing';
 import { scenario } from '../testing/index.ts';
 import { assembleEntry } from './assemble.ts';
 import { verify } from './verify.ts';
 
-const TINY_LM = fileURLToPath(new URL('../../targets/tiny-lm', import.meta.url));
-
 /** A verifier's world on tiny-lm: entry 0 at 2.5 bpc (the fixture's), blobs stored. */
 async function tinyLmWorld() {
-  const dir = await loadTargetDir(TINY_LM);
-  const { quorum: _, ...manifest } = dir.manifest;
-  const world = await scenario({
-    name: 'tiny-lm',
-    files: Object.fromEntries(dir.files.map((f) => [f.path, f.bytes])),
-    manifest,
-    verifierCount: 1,
-    quorum: 1,
-  });
+  const tinyLm = await tinyLmFixtureOptions();
+  const world = await scenario({ ...tinyLm, verifierCount: 1, quorum: 1 });
   for (const bytes of world.fixture.blobs.values()) await world.store.blobs.put(bytes);
-  const model = dir.files.find((f) => f.path === 'model.py')!;
+  const model = tinyLm.files!['model.py'] as Uint8Array;
   const tuned = new TextDecoder()
-    .decode(model.bytes)
+    .decode(model)
     .replace(/^ORDER = \S+/m, 'ORDER = 5')
     .replace(/^SMOOTHING = \S+/m, 'SMOOTHING = "kneser-ney"');
   const tree = world.changedTree(world.genesis, { 'model.py': tuned });

@@ -6,7 +6,6 @@ import { type Hash, hashHex } from '@nightshift/protocol';
 import { Runner } from '@nightshift/runner';
 import { createSearcher, type Searcher, seededRandom } from '@nightshift/searchers';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { loadOrCreateIdentity } from '../../identity.ts';
 import { Peer } from '../../peer.ts';
 import type { WorkerEvent } from '../../worker/events.ts';
 import { nvidiaSmiIdle } from '../../worker/gpu-idle.ts';
@@ -107,7 +106,6 @@ export const workCommand: CommandSpec<WorkOptions> = {
   async run({ options, globals, context }) {
     const stop = context.shutdownSignal();
     const searcher = searcherFrom(options, context);
-    const identity = await loadOrCreateIdentity(globals.dataDir);
     const peer = await Peer.start(peerOptionsFrom(options, globals.dataDir));
     const runner = new Runner(
       { allowUnsandboxed: options.unsafeNoSandbox },
@@ -148,7 +146,7 @@ export const workCommand: CommandSpec<WorkOptions> = {
           store: peer.store,
           runner,
           searcher,
-          key: identity.privateKey,
+          key: peer.privateKey,
           announcer: peer.gossip,
           workspace: join(globals.dataDir, 'work', hashHex(targetId)),
           signal: stop,
