@@ -69,6 +69,22 @@ describe('materializeViews', () => {
       isRunnerError(e, 'invalid_tree'),
     );
   });
+
+  it('has stopped writing when it refuses a tree part way through', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 400; i += 1) files[`d${i % 40}/f${i}.txt`] = 'x'.repeat(1000);
+    const source = new MemorySource();
+    const { tree } = source.add(files);
+    const missing = { path: 'a.txt', blob: blobHash(new Uint8Array([9])), size: 1 };
+    const broken = { files: [{ ...missing, executable: false }, ...tree.files] };
+    const dir = await fresh();
+    await assert.rejects(materializeViews(source, broken, target, dir), (e) =>
+      isRunnerError(e, 'blob_missing'),
+    );
+    const atRefusal = await treeSize(dir);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(await treeSize(dir), atRefusal, 'files were written after the refusal');
+  });
 });
 
 describe('output directories', () => {

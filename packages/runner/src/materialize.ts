@@ -56,18 +56,27 @@ export async function materializeViews(
   };
   for (const dir of Object.values(views)) await mkdir(dir, { mode: 0o755 });
   const queue = [...tree.files];
+  // The first failure stops every writer, and the views are returned or refused only once
+  // all of them have stopped: a writer still creating files would make the caller's removal
+  // of the directory fail with ENOTEMPTY (hiding the failure) and leave the rest behind.
+  let failed: { error: unknown } | undefined;
   const worker = async () => {
-    for (let file = queue.shift(); file; file = queue.shift()) {
-      const inViews = viewsOf(file.path, target);
-      const [first, ...others] = inViews.map((v) => join(views[v], file.path));
-      await writeFile(source, file, first!);
-      for (const path of others) {
-        await mkdir(dirname(path), { recursive: true, mode: 0o755 });
-        await link(first!, path);
+    for (let file = queue.shift(); file && !failed; file = queue.shift()) {
+      try {
+        const inViews = viewsOf(file.path, target);
+        const [first, ...others] = inViews.map((v) => join(views[v], file.path));
+        await writeFile(source, file, first!);
+        for (const path of others) {
+          await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+          await link(first!, path);
+        }
+      } catch (error) {
+        failed ??= { error };
       }
     }
   };
   await Promise.all(Array.from({ length: PARALLEL_FILES }, worker));
+  if (failed) throw failed.error;
   return views;
 }
 

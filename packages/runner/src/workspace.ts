@@ -48,7 +48,10 @@ export class Workspace {
       await writeFile(join(etc, 'group'), files.group, { mode: 0o644 });
       return new Workspace(root, views, etc, home, user);
     } catch (err) {
-      await rm(root, { recursive: true, force: true });
+      // The caller needs the cause (a missing blob, a bad tree), not a failed cleanup.
+      await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(
+        () => undefined,
+      );
       throw err;
     }
   }
