@@ -51,6 +51,9 @@ export interface WorkerModules {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   onEvent?: (event: WorkerEvent) => void;
+  /** Fetches a tree and its files from peers; true once both are stored. Without it the
+   *  worker waits for them to arrive some other way (a sync). */
+  fetchTree?: (hash: Hash) => Promise<boolean>;
   /** `--when-idle`: whether nobody else uses this GPU now; without it slots never pause. */
   gpuIdle?: (gpu: string) => Promise<boolean>;
 }
@@ -66,6 +69,9 @@ interface Head extends Measured {
   entry: Hash;
   height: number;
 }
+
+/** How often a worker whose head's files have not arrived looks again. */
+const HEAD_FILES_RETRY_MS = 1000;
 
 /** Searcher failures in a row after which the worker stops rather than spin. */
 const MAX_SEARCHER_FAILURES = 10;
@@ -95,7 +101,17 @@ export class Worker {
   async run(): Promise<StopReason> {
     const { store } = this.modules;
     this.journal = await store.journal.list(this.targetId);
-    this.head = await this.readHead();
+    let head = await this.readHead();
+    while (!head) {
+      // The entry arrived before its files: they come from the peers that have them.
+      if (this.modules.signal.aborted) {
+        this.emit({ event: 'stopped', experiments: this.journal.length, reason: 'signal' });
+        return 'signal';
+      }
+      await this.sleep(HEAD_FILES_RETRY_MS);
+      head = await this.readHead();
+    }
+    this.head = head;
     this.best = { ...this.head, announced: true };
     await this.resumeBest();
     this.emit({
@@ -322,7 +338,8 @@ export class Worker {
    */
   private async moveToHead(): Promise<void> {
     const next = await this.readHead();
-    if (hashHex(next.entry) === hashHex(this.head.entry)) return;
+    // Until the new head's files arrive, the worker goes on from the head it has.
+    if (!next || hashHex(next.entry) === hashHex(this.head.entry)) return;
     const { store } = this.modules;
     const previous = this.head;
     const previousBest = this.best;
@@ -384,14 +401,19 @@ export class Worker {
     this.maybeAnnounce(last.description);
   }
 
-  private async readHead(): Promise<Head> {
-    const { store } = this.modules;
+  /** The stored head with its tree; undefined while the tree and its files are not here yet. */
+  private async readHead(): Promise<Head | undefined> {
+    const { store, fetchTree } = this.modules;
     const head = await store.entries.head(this.targetId);
     if (!head)
       throw new Error(`target ${this.target.name} has no log entry yet (no verified baseline)`);
     const entry = await store.entries.get(head.head);
-    const tree = entry && (await store.trees.get(entry.candidate.tree));
-    if (!entry || !tree) throw new Error(`the head's tree is not stored yet`);
+    if (!entry) return undefined;
+    let tree = await store.trees.get(entry.candidate.tree);
+    if (!tree && fetchTree && (await fetchTree(entry.candidate.tree))) {
+      tree = await store.trees.get(entry.candidate.tree);
+    }
+    if (!tree) return undefined;
     return {
       entry: head.head,
       height: head.height,

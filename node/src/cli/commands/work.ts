@@ -148,6 +148,7 @@ export const workCommand: CommandSpec<WorkOptions> = {
           searcher,
           key: peer.privateKey,
           announcer: peer.gossip,
+          fetchTree: (hash) => peer.sync.fetchTreeWithFiles(hash),
           workspace: join(globals.dataDir, 'work', hashHex(targetId)),
           signal: stop,
           random: seededRandom(Date.now() >>> 0),

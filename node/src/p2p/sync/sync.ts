@@ -171,6 +171,12 @@ export class Sync extends EventEmitter<SyncEvents> {
     return trees.get(hashHex(hash));
   }
 
+  /** A tree and all its files, stored or fetched from the connected peers: true once here. */
+  async fetchTreeWithFiles(hash: Hash): Promise<boolean> {
+    const tree = await this.fetchTree(hash);
+    return tree !== undefined && (await this.fetchFiles(tree.files)) === 0;
+  }
+
   /** Fetches the blobs of these files that are not stored yet from the connected peers
    *  (`from` first); returns how many no peer could provide. */
   fetchFiles(files: TreeFile[], from?: PeerId): Promise<number> {
