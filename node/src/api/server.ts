@@ -1,39 +1,60 @@
 /**
  * The API as a peer component: listens on its address once the peer is up, and closes
- * first when the peer stops (in-flight requests finish; idle keep-alive sockets are cut).
+ * first when the peer stops (in-flight requests finish; idle keep-alive sockets are cut;
+ * event streams end). On the default address a busy port is not an error: another node on
+ * this machine has it, so this one takes a free port and says so.
  */
 import type { FastifyInstance } from 'fastify';
-import { buildApi } from './app.ts';
+import { type ApiOptions, buildApi } from './app.ts';
 import type { ApiSources } from './sources.ts';
 
 export interface ApiAddress {
   host: string;
   /** 0 picks a free port. */
   port: number;
+  /** When the port is taken, listen on a free one instead of failing (the default address). */
+  fallback?: boolean;
 }
+
+/** The API's default address: this machine only, on nightshift's API port. */
+export const DEFAULT_API: Readonly<ApiAddress> = { host: '127.0.0.1', port: 7733, fallback: true };
 
 export class ApiServer {
   private readonly app: FastifyInstance;
   private listening: string | undefined;
+  private fellBack = false;
 
   constructor(
     private readonly address: ApiAddress,
     sources: ApiSources,
+    options: ApiOptions = {},
   ) {
-    this.app = buildApi(sources);
+    this.app = buildApi(sources, options);
   }
 
-  /** The base URL, e.g. `http://127.0.0.1:9522`, once started. */
+  /** The base URL, e.g. `http://127.0.0.1:7733`, once started. */
   get url(): string | undefined {
     return this.listening;
   }
 
+  /** True when the asked port was taken and the API listens on a free one instead. */
+  get onFallbackPort(): boolean {
+    return this.fellBack;
+  }
+
   async start(): Promise<void> {
-    await this.app.listen({ host: this.address.host, port: this.address.port });
+    const { host, port } = this.address;
+    try {
+      await this.app.listen({ host, port });
+    } catch (err) {
+      if (!this.address.fallback || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      await this.app.listen({ host, port: 0 });
+      this.fellBack = true;
+    }
     const bound = this.app.server.address();
     if (bound === null || typeof bound === 'string') throw new Error('the API has no TCP address');
-    const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-    this.listening = `http://${host}:${bound.port}`;
+    const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+    this.listening = `http://${shown}:${bound.port}`;
   }
 
   async stop(): Promise<void> {

@@ -3,7 +3,7 @@
 import { isIP } from 'node:net';
 import { multiaddr } from '@multiformats/multiaddr';
 import { type Command, InvalidArgumentError } from 'commander';
-import type { ApiAddress } from '../api/server.ts';
+import { type ApiAddress, DEFAULT_API } from '../api/server.ts';
 import { LOOPBACK_SCORING } from '../p2p/gossip/index.ts';
 import type { PeerOptions } from '../peer.ts';
 
@@ -11,7 +11,8 @@ export interface PeerCliOptions {
   listen?: string[];
   bootstrap?: string[];
   mdns: boolean;
-  api?: ApiAddress;
+  /** false for `--api off`; undefined for the default address. */
+  api?: ApiAddress | false;
 }
 
 /** The default listen address: every IPv4 interface, on nightshift's port. */
@@ -31,9 +32,9 @@ export function addPeerOptions(command: Command): Command {
     )
     .option('--no-mdns', 'do not discover peers on the local network')
     .option(
-      '--api <host:port>',
-      'serve the HTTP API here (bind to 127.0.0.1 unless others should reach it)',
-      apiAddress,
+      '--api <host:port|off>',
+      `serve the HTTP API and dashboard here, or not at all with off (default: ${DEFAULT_API.host}:${DEFAULT_API.port}, or a free port when that one is taken; bind to 127.0.0.1 unless others should reach it)`,
+      apiOption,
     );
 }
 
@@ -44,7 +45,8 @@ export function peerOptionsFrom(options: PeerCliOptions, dataDir: string): PeerO
     listen,
     bootstrap: options.bootstrap ?? [],
     mdns: options.mdns,
-    ...(options.api && { api: options.api }),
+    // On by default; an explicit address must be free (no fallback), `off` disables it.
+    ...(options.api !== false && { api: options.api ?? { ...DEFAULT_API } }),
     // Peers of a swarm on one machine all share 127.0.0.1: do not score that against them.
     ...(listen.every(isLoopback) ? { scoring: LOOPBACK_SCORING } : {}),
   };
@@ -74,6 +76,11 @@ function bootstrapAddress(value: string): void {
   if (!/\/p2p\/[1-9A-HJ-NP-Za-km-z]+$/.test(value)) {
     throw new InvalidArgumentError(`${value} must end in /p2p/<peer id>.`);
   }
+}
+
+/** `off`, or an address as apiAddress reads it. */
+export function apiOption(value: string): ApiAddress | false {
+  return value === 'off' ? false : apiAddress(value);
 }
 
 /** `host:port`, `[ipv6]:port` or `:port` (127.0.0.1); port 0 picks a free one. */
