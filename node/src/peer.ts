@@ -6,12 +6,18 @@ import { ATTESTATION, decodeSigned } from '@nightshift/protocol';
 import { Runner } from '@nightshift/runner';
 import { Store } from '@nightshift/store';
 import { type VerifierEvent, VerifierService } from '@nightshift/verifier';
+import { writeApiToken } from './api/auth.ts';
+import { removeApiFile, writeApiFile } from './api/discovery.ts';
 import { type ApiAddress, ApiServer } from './api/server.ts';
+import type { ApiSources, WorkerControl } from './api/sources.ts';
 import { cliVersion } from './cli/version.ts';
+import { NodeEventBus } from './events/node-events.ts';
+import { wireNodeEvents } from './events/wire.ts';
 import { loadOrCreateIdentity } from './identity.ts';
 import { Gossip, gossipsubOptions, type ScoringOptions } from './p2p/gossip/index.ts';
 import { createHost, type Host } from './p2p/host.ts';
 import { Sync } from './p2p/sync/index.ts';
+import type { WorkerEvent } from './worker/events.ts';
 
 export interface PeerOptions {
   dataDir: string;
@@ -22,7 +28,10 @@ export interface PeerOptions {
   mdns: boolean;
   /** Gossip peer scoring; a local swarm on 127.0.0.1 needs the IP-colocation penalty off. */
   scoring?: ScoringOptions;
-  /** Serve the HTTP API on this address; no API without it. */
+  /**
+   * Serve the HTTP API and the dashboard on this address; no API without it. With the API,
+   * the peer writes a fresh token to `<dataDir>/api-token` and its URL to `<dataDir>/api.json`.
+   */
   api?: ApiAddress;
   /** Verify the candidates of the targets that list this node's key (bubblewrap required). */
   verify?: { gpus?: string; onEvent?: (event: VerifierEvent) => void };
@@ -47,6 +56,10 @@ export class Peer {
     readonly api: ApiServer | undefined,
     /** This node's identity key: what the worker signs its announcements with. */
     readonly privateKey: PrivateKey,
+    /** Everything that happens here, as the API's event stream sends it. */
+    readonly events: NodeEventBus,
+    private readonly sources: ApiSources,
+    private readonly dataDir: string,
   ) {}
 
   static async start(options: PeerOptions): Promise<Peer> {
@@ -72,12 +85,38 @@ export class Peer {
       );
       // A target that arrives by sync rather than gossip is followed all the same.
       sync.on('head', ({ target }) => gossip.followTarget(target));
-      const api = options.api && new ApiServer(options.api, apiSources(host, store));
+      const events = new NodeEventBus();
+      wireNodeEvents(events, { host, gossip, sync });
+      const sources: ApiSources = {
+        ...apiSources(host, store),
+        events,
+        // A submitted target takes the path of a gossiped one: validated, stored, published.
+        submitTarget: (bytes) => gossip.publishTarget(bytes),
+        ...(options.api && { token: await writeApiToken(options.dataDir) }),
+      };
+      const api = options.api && new ApiServer(options.api, sources);
+      const verify = options.verify && {
+        ...options.verify,
+        onEvent: (event: VerifierEvent) => {
+          events.publish({ type: 'verifier', ...event });
+          options.verify?.onEvent?.(event);
+        },
+      };
       const verifier =
-        options.verify &&
-        (await verifierFor(options.verify, identity.privateKey, { store, gossip, sync }));
+        verify && (await verifierFor(verify, identity.privateKey, { store, gossip, sync }));
       const components: PeerComponent[] = [sync, gossip, ...(verifier ? [verifier] : [])];
-      peer = new Peer(host, store, gossip, sync, components, api, identity.privateKey);
+      peer = new Peer(
+        host,
+        store,
+        gossip,
+        sync,
+        components,
+        api,
+        identity.privateKey,
+        events,
+        sources,
+        options.dataDir,
+      );
       for (const component of peer.components) await component.start();
       await host.start();
     } catch (err) {
@@ -88,6 +127,8 @@ export class Peer {
     // Last, so that the API never answers for a peer that is not up.
     try {
       await peer.api?.start();
+      const url = peer.api?.url;
+      if (url) await writeApiFile(options.dataDir, { url, peerId: peer.peerId, pid: process.pid });
     } catch (err) {
       await peer.stop();
       throw err;
@@ -97,6 +138,16 @@ export class Peer {
 
   get peerId(): string {
     return this.host.peerId.toString();
+  }
+
+  /** Plugs the local worker into the API: its state and journal, pause and resume. */
+  attachWorker(worker: WorkerControl): void {
+    this.sources.worker = worker;
+  }
+
+  /** Sends a worker's event to the event stream (pass it to the worker's `onEvent`). */
+  publishWorkerEvent(event: WorkerEvent): void {
+    this.events.publish({ type: 'worker', ...event });
   }
 
   /** The addresses other peers can dial, each ending in this peer's `/p2p/<id>`. */
@@ -111,7 +162,12 @@ export class Peer {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      await this.api?.stop();
+      // Event streams end first, so that closing the API does not wait on them.
+      this.events.close();
+      if (this.api) {
+        await this.api.stop();
+        await removeApiFile(this.dataDir);
+      }
       for (const component of [...this.components].reverse()) await component.stop();
       for (const connection of this.host.getConnections()) {
         connection.abort(new Error('peer stopping'));
