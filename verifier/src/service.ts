@@ -14,6 +14,7 @@ import {
   type Candidate,
   encodeEntry,
   encodeSigned,
+  equalBytes,
   type Hash,
   hashHex,
   isBaseline,
@@ -27,6 +28,7 @@ import type { Credit } from './credit.ts';
 import { type PrecheckOptions, Prechecks, type Received } from './prechecks.ts';
 import { Queue, type QueuedCandidate, type QueueOptions } from './queue.ts';
 import { ReputationPolicy } from './reputation-policy.ts';
+import { settle } from './settle.ts';
 import { verify } from './verify.ts';
 
 export interface VerifierNetwork {
@@ -84,6 +86,8 @@ export class VerifierService {
   private wake: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private readonly retries = new Set<ReturnType<typeof setTimeout>>();
+  /** Target, parent and tree of every candidate attested since start: a copy is not run again. */
+  private readonly attestedTrees = new Set<string>();
   /** Candidates whose verification failed on this verifier's side once already. */
   private readonly failedOnce = new Set<string>();
 
@@ -188,6 +192,7 @@ export class VerifierService {
         continue;
       }
       try {
+        if ((await this.isStale(item)) || (await this.isCopy(item))) continue;
         await this.verifyOne(item);
       } catch (err) {
         if (this.stopping.signal.aborted) return;
@@ -220,6 +225,35 @@ export class VerifierService {
       void this.candidate({ id: item.id, candidate: item.candidate, receivedAt: this.now() });
   }
 
+  /**
+   * A candidate whose parent stopped being the head while it waited (an entry this verifier
+   * made, or one that arrived) is settled as stale, not run: its author rebases.
+   */
+  private async isStale(item: QueuedCandidate): Promise<boolean> {
+    if (isBaseline(item.candidate)) return false;
+    const head = (await this.modules.store.entries.head(item.candidate.target))?.head;
+    if (!head || equalBytes(head, item.candidate.parent)) return false;
+    const code = 'stale_parent';
+    await this.modules.store.candidates
+      .setStatus(item.id, 'stale', { reason: code, now: this.now(), from: 'verifying' })
+      .catch(() => undefined);
+    this.emit({ event: 'dropped', candidate: hashHex(item.id), reason: code });
+    return true;
+  }
+
+  /**
+   * The same tree on the same parent was attested already (a copy that arrived once the
+   * original had left the queue for its run): the verdict would be the same, and the credit
+   * goes to the earliest commitment either way.
+   */
+  private async isCopy(item: QueuedCandidate): Promise<boolean> {
+    if (!this.attestedTrees.has(treeKey(item.candidate))) return false;
+    const code = 'duplicate_tree';
+    await settle(this.modules.store, item.id, code, this.now());
+    this.emit({ event: 'dropped', candidate: hashHex(item.id), reason: code });
+    return true;
+  }
+
   private async verifyOne(item: QueuedCandidate): Promise<void> {
     const { store, runner, key, network } = this.modules;
     const parent = await store.entries.get(item.candidate.parent);
@@ -250,6 +284,7 @@ export class VerifierService {
         ? this.reputation.afterVerified(record, this.now())
         : this.reputation.afterFailed(record, this.now()),
     );
+    this.attestedTrees.add(treeKey(item.candidate));
     // Kept here first: the quorum counts it whatever the network does with it.
     await store.attestations.put(attestation);
     await network.publishAttestation(encodeSigned(ATTESTATION, attestation));
@@ -283,6 +318,9 @@ export class VerifierService {
     const added = await store.entries.addValidated(entry, { now: this.now() });
     if (!added.ok) return;
     this.credits.delete(hashHex(candidateId));
+    // The head may have moved to this entry: what waits on the old head is stale now.
+    const head = await store.entries.head(entry.target);
+    if (head) await this.headMoved(entry.target, head.head);
     await network.publishEntry(encodeEntry(entry));
     this.emit({
       event: 'entry',
@@ -301,4 +339,8 @@ export class VerifierService {
   private emit(event: VerifierEvent): void {
     this.modules.onEvent?.(event);
   }
+}
+
+function treeKey(candidate: Candidate): string {
+  return `${hashHex(candidate.target)}/${hashHex(candidate.parent)}/${hashHex(candidate.tree)}`;
 }
