@@ -5,6 +5,7 @@
  */
 export { type Admission, type AdmitModules, admit } from './admit.ts';
 export { assembleEntry, type EntryParent } from './assemble.ts';
+export { type CandidateStatusRow, candidateStatuses } from './candidate-statuses.ts';
 export { type Credit, creditFor, earlierCredit, RevealedTrees } from './credit.ts';
 export {
   DEFAULT_PRECHECKS,
