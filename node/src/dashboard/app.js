@@ -172,6 +172,13 @@ function renderFacts(chain) {
 
 const isBetter = (change, direction) => (direction === 'minimize' ? change < 0 : change > 0);
 
+/** A time axis label as precise as the span it covers needs. */
+function tickLabel(date, span) {
+  if (span > 86_400_000) return date.toLocaleDateString();
+  if (span > 3_600_000) return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
 function renderPlot(chain) {
   const box = $('plot');
   const width = Math.max(320, box.clientWidth || 900);
@@ -228,10 +235,7 @@ function renderPlot(chain) {
       class: 'tick',
     });
     const d = new Date(t);
-    label.textContent =
-      t1 - t0 > 86_400_000
-        ? d.toLocaleDateString()
-        : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    label.textContent = tickLabel(d, t1 - t0);
     root.append(label);
   }
   root.append(
