@@ -1,5 +1,6 @@
 // The shape of one command. Each lives in its own file under commands/ and is listed in
-// commands/index.ts; program.ts turns the list into commander commands.
+// commands/index.ts; program.ts turns the list into commander commands. A group (`target`)
+// is a name over subcommands that live one per file in a folder of the group's name.
 import type { Command } from 'commander';
 import type { CliContext } from './context.ts';
 import type { CliErrorCode } from './errors.ts';
@@ -39,4 +40,19 @@ export interface CommandSpec<Options = unknown> {
   configure?(command: Command): void;
   /** Does the work; fails by throwing (a CliError, or an error that maps to one). */
   run(invocation: Invocation<Options>): Promise<CommandResult>;
+}
+
+/** A command that only groups subcommands (`nightshift target init|check|list`). */
+export interface CommandGroupSpec {
+  /** The group's name, e.g. `target`. */
+  name: string;
+  /** One line for `nightshift --help`. */
+  summary: string;
+  subcommands: readonly CommandSpec[];
+}
+
+export type AnyCommandSpec = CommandSpec | CommandGroupSpec;
+
+export function isCommandGroup(spec: AnyCommandSpec): spec is CommandGroupSpec {
+  return 'subcommands' in spec;
 }

@@ -28,6 +28,8 @@ export type CliErrorCode =
   | 'address_unavailable'
   /** bubblewrap, which every untrusted experiment runs in, is missing or cannot run here. */
   | 'sandbox_missing'
+  /** The git binary, which export-git writes with, is not installed. */
+  | 'git_missing'
   | IdentityErrorCode;
 
 export const exitCodes: Readonly<Record<CliErrorCode, number>> = {
@@ -40,6 +42,7 @@ export const exitCodes: Readonly<Record<CliErrorCode, number>> = {
   store_unreadable: 4,
   address_unavailable: 4,
   sandbox_missing: 4,
+  git_missing: 4,
   not_found: 5,
   data_dir_unwritable: 4,
   identity_missing: 4,

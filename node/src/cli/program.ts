@@ -1,14 +1,20 @@
 // Builds the commander program: global options, one commander command per CommandSpec, and
 // commander's output and exits routed through the CLI context instead of the process.
 import { Command } from 'commander';
-import type { CommandResult, CommandSpec, GlobalOptions } from './command.ts';
+import {
+  type AnyCommandSpec,
+  type CommandResult,
+  type CommandSpec,
+  type GlobalOptions,
+  isCommandGroup,
+} from './command.ts';
 import type { CliContext } from './context.ts';
 import { DATA_DIR_ENV, resolveDataDir } from './data-dir.ts';
 
 export interface ProgramOptions {
   context: CliContext;
   version: string;
-  commands: readonly CommandSpec[];
+  commands: readonly AnyCommandSpec[];
   /** Called with the outcome of the command that ran, before parseAsync resolves. */
   onResult(result: CommandResult, globals: GlobalOptions): void;
 }
@@ -36,8 +42,8 @@ export function buildProgram({ context, version, commands, onResult }: ProgramOp
       outputError: () => {},
     });
 
-  for (const spec of commands) {
-    const command = program.command(spec.name).description(spec.summary);
+  const addCommand = (parent: Command, spec: CommandSpec) => {
+    const command = parent.command(spec.name).description(spec.summary);
     spec.configure?.(command);
     command.action(async (...params: unknown[]) => {
       // commander passes the declared arguments, then the options, then the command itself.
@@ -51,6 +57,16 @@ export function buildProgram({ context, version, commands, onResult }: ProgramOp
       });
       onResult(result, globals);
     });
+  };
+  for (const spec of commands) {
+    if (!isCommandGroup(spec)) {
+      addCommand(program, spec);
+      continue;
+    }
+    // A group has no action of its own: without a subcommand, commander prints the group's
+    // help and main() reports it as a usage error.
+    const group = program.command(spec.name).description(spec.summary);
+    for (const sub of spec.subcommands) addCommand(group, sub);
   }
   return program;
 }
