@@ -7,6 +7,7 @@ import { exportGitCommand } from './export-git.ts';
 import { initCommand } from './init.ts';
 import { logCommand } from './log.ts';
 import { nodeCommand } from './node.ts';
+import { reproduceCommand } from './reproduce.ts';
 import { verifyCommand } from './verify.ts';
 import { workCommand } from './work.ts';
 
@@ -18,5 +19,6 @@ export const commands: readonly AnyCommandSpec[] = [
   auditCommand,
   logCommand,
   exportGitCommand,
+  reproduceCommand,
   demoCommand,
 ];
