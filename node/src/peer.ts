@@ -34,7 +34,12 @@ export interface PeerOptions {
    */
   api?: ApiAddress;
   /** Verify the candidates of the targets that list this node's key (bubblewrap required). */
-  verify?: { gpus?: string; onEvent?: (event: VerifierEvent) => void };
+  verify?: {
+    gpus?: string;
+    onEvent?: (event: VerifierEvent) => void;
+    /** Run candidates without bubblewrap when it is missing: only where every peer is local. */
+    allowUnsandboxed?: boolean;
+  };
 }
 
 /** A part of the peer with a lifecycle, started after the host exists and before it listens. */
@@ -202,8 +207,12 @@ async function verifierFor(
   key: PrivateKey,
   { store, gossip, sync }: { store: Store; gossip: Gossip; sync: Sync },
 ): Promise<VerifierService> {
-  const runner = new Runner({}, { source: store });
-  // A verifier never runs remote candidates outside the sandbox: refuse to start without it.
+  const runner = new Runner(
+    { allowUnsandboxed: options.allowUnsandboxed === true },
+    { source: store },
+  );
+  // A verifier never runs remote candidates outside the sandbox (unless told its peers are
+  // all local, as in the demo): refuse to start without it.
   await runner.sandbox();
   const service = new VerifierService(
     { ...(options.gpus !== undefined && { gpus: options.gpus }) },

@@ -4,6 +4,7 @@
 
 import { isRunnerError } from '@nightshift/runner';
 import { StoreError } from '@nightshift/store';
+import { isTargetDirError } from '@nightshift/target-dir';
 import { CommanderError } from 'commander';
 import { IdentityError, type IdentityErrorCode } from '../identity.ts';
 
@@ -28,6 +29,14 @@ export type CliErrorCode =
   | 'address_unavailable'
   /** bubblewrap, which every untrusted experiment runs in, is missing or cannot run here. */
   | 'sandbox_missing'
+  /** The running node of this data directory did not answer on its API. */
+  | 'node_unreachable'
+  /** A target directory's manifest or files are invalid (its message says which rule). */
+  | 'target_invalid'
+  /** A target's baseline did not produce a metric when run. */
+  | 'baseline_failed'
+  /** What the command waited for (entry 0 of a submitted target) did not happen in time. */
+  | 'timed_out'
   /** The git binary, which export-git writes with, is not installed. */
   | 'git_missing'
   | IdentityErrorCode;
@@ -43,6 +52,10 @@ export const exitCodes: Readonly<Record<CliErrorCode, number>> = {
   address_unavailable: 4,
   sandbox_missing: 4,
   git_missing: 4,
+  node_unreachable: 4,
+  target_invalid: 2,
+  baseline_failed: 1,
+  timed_out: 6,
   not_found: 5,
   data_dir_unwritable: 4,
   identity_missing: 4,
@@ -76,6 +89,9 @@ export function toCliError(err: unknown): CliError {
   if (err instanceof StoreError) {
     const code = err.code === 'store_locked' ? 'store_locked' : 'store_unreadable';
     return new CliError(code, err.message, { cause: err });
+  }
+  if (isTargetDirError(err)) {
+    return new CliError('target_invalid', `${err.code}: ${err.message}`, { cause: err });
   }
   if (isRunnerError(err, 'sandbox_missing') || isRunnerError(err, 'sandbox_unusable')) {
     return new CliError('sandbox_missing', err.message, { cause: err });

@@ -1,0 +1,9 @@
+// `nightshift target …`: the researchers' commands, one file each under target/.
+import type { CommandGroupSpec } from '../command.ts';
+import { targetSubmitCommand } from './target/submit.ts';
+
+export const targetCommand: CommandGroupSpec = {
+  name: 'target',
+  summary: 'write, check and submit search targets',
+  subcommands: [targetSubmitCommand],
+};
