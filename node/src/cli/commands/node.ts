@@ -42,11 +42,15 @@ export const nodeCommand: CommandSpec<NodeOptions> = {
         dataDir: globals.dataDir,
         listen: addresses,
         ...(api && { api }),
+        ...(peer.api?.onFallbackPort && { apiFallback: true }),
       },
       text: [
         `peer id:   ${peer.peerId}`,
         `data dir:  ${globals.dataDir}`,
-        ...(api ? [`api:       ${api}/api/v1/node`] : []),
+        ...(api ? [`dashboard: ${api}/`, `api:       ${api}/api/v1/`] : []),
+        ...(peer.api?.onFallbackPort
+          ? [`           (the default API port is taken, so it listens on a free one)`]
+          : []),
         'listening on:',
         ...addresses.map((address) => `  ${address}`),
         'press Ctrl-C to stop',
