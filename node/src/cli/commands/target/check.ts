@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import {
+  blobHash,
   deriveSeed,
   type Hash,
   hashHex,
@@ -151,7 +152,7 @@ async function throwawaySignedTarget(dir: TargetDir) {
 
 /** The directory's files as the runner's tree source: the baseline is not stored anywhere yet. */
 function directorySource(dir: TargetDir): TreeSource {
-  const blobs = new Map(dir.files.map((f) => [hashHex(blobHashOf(dir, f.path)), f.bytes]));
+  const blobs = new Map(dir.files.map((f) => [hashHex(blobHash(f.bytes)), f.bytes]));
   return {
     trees: {
       get: async (hash: Hash): Promise<Tree | undefined> =>
@@ -169,10 +170,6 @@ function directorySource(dir: TargetDir): TreeSource {
       },
     },
   };
-}
-
-function blobHashOf(dir: TargetDir, path: string): Hash {
-  return dir.tree.files.find((f) => f.path === path)!.blob;
 }
 
 function spreadOf(values: number[]) {
