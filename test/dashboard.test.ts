@@ -154,6 +154,11 @@ describe('the dashboard in headless Chromium', () => {
 
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    // The same page in the dark scheme, read from the system's preference.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+    assert.notEqual(background, 'rgb(246, 247, 249)', 'the dark scheme changes the background');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-dark.png'), fullPage: true });
     assert.deepEqual(problems, []);
     await page.close();
 

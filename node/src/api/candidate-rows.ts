@@ -1,7 +1,8 @@
-// A target's candidates with where each stands in verification, read from the store's
-// status index (the verifier keeps it current), newest first.
-import { type Hash, hashHex } from '@nightshift/protocol';
-import type { CandidateStatus, Store, StoredCandidate } from '@nightshift/store';
+// A target's candidates as the API shows them: where each stands in verification and why,
+// listed by the verifier's own `candidateStatuses` (newest change first).
+import { hashHex } from '@nightshift/protocol';
+import type { CandidateStatus } from '@nightshift/store';
+import type { CandidateStatusRow } from '@nightshift/verifier';
 import { keyView } from '../views/index.ts';
 
 export const CANDIDATE_STATUSES: readonly CandidateStatus[] = [
@@ -12,32 +13,14 @@ export const CANDIDATE_STATUSES: readonly CandidateStatus[] = [
   'stale',
 ];
 
-type Candidates = Pick<Store, 'candidates'>;
-
-/** The stored candidates of a target in the given statuses, by last change, newest first. */
-export async function storedCandidates(
-  store: Candidates,
-  target: Hash,
-  statuses: readonly CandidateStatus[] = CANDIDATE_STATUSES,
-): Promise<StoredCandidate[]> {
-  const out: StoredCandidate[] = [];
-  for (const status of statuses) {
-    for await (const id of store.candidates.withStatus(status, target)) {
-      const stored = await store.candidates.get(id);
-      if (stored) out.push(stored);
-    }
-  }
-  return out.sort((a, b) => b.updatedAt - a.updatedAt);
-}
-
-export function candidateRow(stored: StoredCandidate) {
-  const { candidate } = stored;
+export function candidateRow(row: CandidateStatusRow) {
+  const { candidate } = row;
   return {
-    id: hashHex(stored.id),
-    status: stored.status,
-    reason: stored.reason,
-    receivedAt: stored.receivedAt,
-    updatedAt: stored.updatedAt,
+    id: hashHex(row.id),
+    status: row.status,
+    reason: row.reason,
+    receivedAt: row.receivedAt,
+    updatedAt: row.updatedAt,
     parent: hashHex(candidate.parent),
     tree: hashHex(candidate.tree),
     claim: candidate.claim,

@@ -1,8 +1,8 @@
 // GET /api/v1/targets/:target/attestations[?limit=]: the verifiers' verdicts this node holds
 // on the target's candidates, newest first.
+import { candidateStatuses } from '@nightshift/verifier';
 import type { FastifyPluginAsync } from 'fastify';
 import { attestationRow, attestationRowSchema } from '../attestation-row.ts';
-import { storedCandidates } from '../candidate-rows.ts';
 import { errorResponses } from '../errors.ts';
 import { limitQuery, targetParams } from '../schemas.ts';
 import type { ApiSources } from '../sources.ts';
@@ -32,7 +32,7 @@ export const attestationsRoute: FastifyPluginAsync<{ sources: ApiSources }> = as
       const { store } = sources;
       const { id } = await targetFromParam(store, request.params.target);
       const rows = [];
-      for (const candidate of await storedCandidates(store, id)) {
+      for (const candidate of await candidateStatuses(store, id)) {
         for (const stored of await store.attestations.byCandidate(candidate.id)) {
           rows.push(attestationRow(stored.id, stored.attestation));
         }

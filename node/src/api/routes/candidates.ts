@@ -1,8 +1,9 @@
 // GET /api/v1/targets/:target/candidates[?status=rejected&limit=50]: the candidates this
 // node has seen for a target, where each stands in verification and why (reason codes).
 import type { CandidateStatus } from '@nightshift/store';
+import { candidateStatuses } from '@nightshift/verifier';
 import type { FastifyPluginAsync } from 'fastify';
-import { CANDIDATE_STATUSES, candidateRow, storedCandidates } from '../candidate-rows.ts';
+import { CANDIDATE_STATUSES, candidateRow } from '../candidate-rows.ts';
 import { errorResponses } from '../errors.ts';
 import { effortSchema, keyViewSchema, targetParams } from '../schemas.ts';
 import type { ApiSources } from '../sources.ts';
@@ -74,8 +75,9 @@ export const candidatesRoute: FastifyPluginAsync<{ sources: ApiSources }> = asyn
     async (request) => {
       const { id } = await targetFromParam(sources.store, request.params.target);
       const { status, limit } = request.query;
-      const stored = await storedCandidates(sources.store, id, status ? [status] : undefined);
-      return { candidates: stored.slice(0, limit).map(candidateRow) };
+      const rows = await candidateStatuses(sources.store, id);
+      const chosen = status ? rows.filter((row) => row.status === status) : rows;
+      return { candidates: chosen.slice(0, limit).map(candidateRow) };
     },
   );
 };
