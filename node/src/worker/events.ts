@@ -25,8 +25,9 @@ export type WorkerEvent =
   | { event: 'rebased'; applied: boolean; metric?: number }
   | { event: 'announced'; commitment: string; candidate: string; claim: number; head: number }
   | { event: 'announce_failed'; message: string }
-  | { event: 'paused'; gpu: string }
-  | { event: 'resumed'; gpu: string }
+  /** A slot waits: its GPU is busy (`--when-idle`), or the owner asked (`by: 'request'`, all slots). */
+  | { event: 'paused'; gpu: string; by?: 'request' }
+  | { event: 'resumed'; gpu: string; by?: 'request' }
   | { event: 'stopped'; experiments: number; reason: StopReason };
 
 export type StopReason =

@@ -247,6 +247,39 @@ describe('the worker', { timeout: 240_000 }, () => {
     await store.close();
   });
 
+  it('holds new experiments while paused on request, finishes the running one, and goes on after resume', async (t) => {
+    if (!requireBubblewrap(t)) return;
+    const { store } = await openFreshStore('worker');
+    const fixture = await tinyLmSwarm(store);
+    const { instance, events } = worker(fixture, store, await freshDataDir('workspace'), {
+      maxExperiments: 3,
+    });
+    assert.equal(instance.state().status, 'waiting');
+    const experiments = () => events.filter((e) => e.event === 'experiment').length;
+    const running = instance.run();
+    while (experiments() < 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    instance.pause();
+    assert.equal(instance.state().status, 'paused');
+    // The experiment under way when the pause came may finish; none starts after it.
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const whilePaused = experiments();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.equal(experiments(), whilePaused, 'an experiment ran while paused');
+    assert.ok(whilePaused <= 2);
+    instance.resume();
+    assert.equal(await running, 'max_experiments');
+    assert.equal(experiments(), 3);
+    assert.equal(instance.state().status, 'stopped');
+    assert.deepEqual(
+      events.filter((e) => e.event === 'paused' || e.event === 'resumed'),
+      [
+        { event: 'paused', gpu: '', by: 'request' },
+        { event: 'resumed', gpu: '', by: 'request' },
+      ],
+    );
+    await store.close();
+  });
+
   it('re-applies its local best on a new head that changed other files, and announces the composition', async (t) => {
     if (!requireBubblewrap(t)) return;
     const { store } = await openFreshStore('worker');

@@ -124,6 +124,7 @@ export class Worker {
     });
     const reason = await this.loop();
     await this.announcing;
+    this.stopped = true;
     this.emit({ event: 'stopped', experiments: this.journal.length, reason });
     return reason;
   }
@@ -175,9 +176,60 @@ export class Worker {
     return stopReason() ?? 'signal';
   }
 
+  /**
+   * Holds every slot before its next experiment (the ones running finish) until `resume`:
+   * what the node's owner asks through the API.
+   */
+  pause(): void {
+    if (this.hold) return;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.hold = { released, release };
+    this.emit({ event: 'paused', gpu: '', by: 'request' });
+  }
+
+  resume(): void {
+    if (!this.hold) return;
+    this.hold.release();
+    this.hold = undefined;
+    this.emit({ event: 'resumed', gpu: '', by: 'request' });
+  }
+
+  /** What the API shows of this worker. */
+  state(): {
+    status: 'waiting' | 'running' | 'paused' | 'stopped';
+    experiments: number;
+    best?: number;
+  } {
+    const status = this.stopped
+      ? 'stopped'
+      : this.hold
+        ? 'paused'
+        : this.best
+          ? 'running'
+          : 'waiting';
+    return {
+      status,
+      experiments: this.journal.length,
+      ...(this.best && { best: this.best.metric }),
+    };
+  }
+
+  private hold: { released: Promise<void>; release: () => void } | undefined;
+  private stopped = false;
+
   /** True once `gpu` is idle (at once without `--when-idle`); false if stopped meanwhile. */
   private async waitUntilIdle(gpu: string): Promise<boolean> {
     const { gpuIdle, signal } = this.modules;
+    while (this.hold && !signal.aborted) {
+      const { released } = this.hold;
+      await new Promise<void>((resolve) => {
+        released.then(resolve);
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
     if (!gpuIdle || gpu === '') return !signal.aborted;
     let paused = false;
     while (!signal.aborted && !(await gpuIdle(gpu))) {

@@ -35,9 +35,11 @@ export function describeWorkerEvent(e: Printable): string {
     case 'verdict':
       return `verdict on ${short(f.candidate)} from ${short(f.verifier)}: ${f.verdict} (${f.reason}${f.metric === undefined ? '' : `, measured ${num(f.metric)}`})`;
     case 'paused':
-      return `GPU ${f.gpu} is in use by another process: paused`;
+      return f.by === 'request'
+        ? 'paused on request: the experiments running finish, no new ones start'
+        : `GPU ${f.gpu} is in use by another process: paused`;
     case 'resumed':
-      return `GPU ${f.gpu} is idle again: resumed`;
+      return f.by === 'request' ? 'resumed on request' : `GPU ${f.gpu} is idle again: resumed`;
     case 'stopped':
       return `stopped (${String(f.reason).replace('_', ' ')}) after ${f.experiments} experiments`;
     default:

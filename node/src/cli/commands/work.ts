@@ -155,10 +155,17 @@ export const workCommand: CommandSpec<WorkOptions> = {
           ...(options.whenIdle && { gpuIdle: nvidiaSmiIdle() }),
           onEvent: (event) => {
             if (event.event === 'announced') announced.add(event.candidate);
+            peer.publishWorkerEvent(event);
             if (event.event !== 'stopped') print(event);
           },
         },
       );
+      peer.attachWorker({
+        state: () => ({ target: hashHex(targetId), name: target.name, ...worker.state() }),
+        pause: () => worker.pause(),
+        resume: () => worker.resume(),
+        journal: () => peer.store.journal.list(targetId),
+      });
       const reason = await worker.run();
       const experiments = (await peer.store.journal.list(targetId)).length;
       const data = { event: 'stopped', target: hashHex(targetId), experiments, reason };
