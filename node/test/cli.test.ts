@@ -148,21 +148,11 @@ describe('usage errors', { concurrency: true }, () => {
 });
 
 describe('nightshift demo', { concurrency: true }, () => {
-  it('says which parts are not built yet and exits 3', async () => {
-    const run = await nightshift(['demo']);
-    assert.equal(run.status, 3);
-    assert.match(run.stderr, /not built yet/);
-    for (const part of ['target submit', 'dashboard']) assert.match(run.stderr, new RegExp(part));
-    for (const command of ['nightshift work', 'nightshift verify']) {
-      assert.match(run.stderr, new RegExp(command));
-    }
-    assertNoStackTrace(run);
-  });
-
-  it('gives the not_built_yet code with --json', async () => {
-    const run = await nightshift(['demo', '--json', '--workers', '3', '--duration', '60']);
-    assert.equal(run.status, 3);
-    assert.equal(JSON.parse(run.stdout).error.code, 'not_built_yet');
+  it('refuses a --target that is not a target directory, before it starts anything', async () => {
+    const run = await nightshift(['demo', '--json', '--target', '/nonexistent-target']);
+    assert.equal(run.status, 2);
+    assert.equal(JSON.parse(run.stdout).error.code, 'usage');
+    assert.match(JSON.parse(run.stdout).error.message, /not a target directory/);
   });
 
   it('rejects --workers and --duration that are not positive integers as usage errors', async () => {

@@ -5,10 +5,9 @@ import { IdentityError } from '../identity.ts';
 import { CliError, exitCodes, toCliError } from './errors.ts';
 
 describe('CLI errors', () => {
-  it('map every code to a non-zero exit code, usage to 2 and not_built_yet to 3', () => {
+  it('map every code to a non-zero exit code, and usage to 2', () => {
     for (const [code, exit] of Object.entries(exitCodes)) assert.ok(exit > 0, code);
     assert.equal(new CliError('usage', 'x').exitCode, 2);
-    assert.equal(new CliError('not_built_yet', 'x').exitCode, 3);
   });
 
   it('keep the code of an identity error', () => {

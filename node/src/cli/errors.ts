@@ -15,8 +15,6 @@ export type CliErrorCode =
   | 'internal'
   /** Bad command line: unknown command or option, missing or invalid argument. */
   | 'usage'
-  /** The command is part of the interface but not implemented yet. */
-  | 'not_built_yet'
   /** A named thing (a target, an entry) is not in this node's store. */
   | 'not_found'
   /** The data directory holds no store yet. */
@@ -45,7 +43,6 @@ export const exitCodes: Readonly<Record<CliErrorCode, number>> = {
   check_failed: 1,
   internal: 1,
   usage: 2,
-  not_built_yet: 3,
   no_store: 4,
   store_locked: 4,
   store_unreadable: 4,

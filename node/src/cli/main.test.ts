@@ -47,10 +47,11 @@ describe('main', () => {
 
   it('prints errors as {"error": {"code", "message"}} on stdout with --json', async () => {
     const { context, out } = capture();
-    assert.equal(await main(['demo', '--json'], context), 3);
+    const empty = join(scratch, 'empty');
+    assert.equal(await main(['log', 'tiny-lm', '--json', '--data-dir', empty], context), 4);
     const { error } = JSON.parse(out.stdout);
     assert.deepEqual(Object.keys(error), ['code', 'message']);
-    assert.equal(error.code, 'not_built_yet');
+    assert.equal(error.code, 'no_store');
   });
 
   it('does not throw even when its output cannot be written', async () => {
