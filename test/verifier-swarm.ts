@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { privateKeyToProtobuf } from '@libp2p/crypto/keys';
-import type { PrivateKey } from '@libp2p/interface';
+import { KEEP_ALIVE, type PrivateKey } from '@libp2p/interface';
 import {
   deriveSeed,
   type Hash,
@@ -129,6 +129,8 @@ async function seedFiles(store: Store, fixture: Fixture): Promise<void> {
 export interface VerifierPeer {
   peer: Peer;
   events: VerifierEvent[];
+  /** When each of `events` happened (ms since the epoch), for timelines in failures. */
+  eventTimes: number[];
   dataDir: string;
 }
 
@@ -146,8 +148,13 @@ export async function startVerifier(
   );
   await world.seed(dataDir);
   const events: VerifierEvent[] = [];
-  const peer = await startPeer(dataDir, { verify: { onEvent: (e) => events.push(e) } });
-  return { peer, events, dataDir };
+  const eventTimes: number[] = [];
+  const onEvent = (e: VerifierEvent) => {
+    events.push(e);
+    eventTimes.push(Date.now());
+  };
+  const peer = await startPeer(dataDir, { verify: { onEvent } });
+  return { peer, events, eventTimes, dataDir };
 }
 
 /** A peer that is not a verifier (an author's), holding the target and entry 0. */
@@ -170,14 +177,17 @@ function startPeer(dataDir: string, more: Partial<Parameters<typeof Peer.start>[
 
 /**
  * `author` announces `tree` (stored on its peer, which serves it) on `parent` with `claim`,
- * signed by `key`: commitment, the reveal delay, candidate. Returns the ids (hex).
+ * signed by `key`: commitment, the reveal delay, candidate. Returns the ids (hex), and how
+ * many peers each of the two messages was sent to.
  */
 export async function announceClaim(
   world: World,
   author: Peer,
   key: PrivateKey,
   claim: { tree: Tree; parent: Hash; metric: number; description?: string },
-): Promise<{ commitment: string; candidate: string }> {
+): Promise<{ commitment: string; candidate: string; published: { recipients: number }[] }> {
+  const published: { recipients: number }[] = [];
+  const sent = ({ recipients }: { recipients: number }) => published.push({ recipients });
   for (const bytes of world.fixture.blobs.values()) await author.store.blobs.put(bytes);
   await author.store.trees.put(claim.tree);
   const ids = await announce(
@@ -192,10 +202,17 @@ export async function announceClaim(
       description: claim.description ?? 'a test claim',
     },
     key,
-    author.gossip,
+    {
+      publishCommitment: async (bytes) => sent(await author.gossip.publishCommitment(bytes)),
+      publishCandidate: async (bytes) => sent(await author.gossip.publishCandidate(bytes)),
+    },
     { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
   );
-  return { commitment: hashHex(ids.commitment), candidate: hashHex(ids.candidate) };
+  return {
+    commitment: hashHex(ids.commitment),
+    candidate: hashHex(ids.candidate),
+    published,
+  };
 }
 
 /** The first event of `verifier` matching `match`, waiting up to `timeoutMs`. */
@@ -217,11 +234,18 @@ export async function eventOf<E extends VerifierEvent['event']>(
   return find()!;
 }
 
-/** Every peer dials every other one. */
+/**
+ * Every peer dials every other one, and keeps the link: on a loaded machine a ping can time
+ * out under a flood and libp2p then closes the connection; a link tagged keep-alive is
+ * dialled again, as a peer's bootstrap list would be in a real swarm.
+ */
 export async function connectPeers(peers: Peer[]): Promise<void> {
   for (let i = 0; i < peers.length; i += 1) {
     for (let j = i + 1; j < peers.length; j += 1) {
-      await peers[i]!.host.dial(peers[j]!.host.getMultiaddrs()[0]!);
+      const [a, b] = [peers[i]!, peers[j]!];
+      await a.host.dial(b.host.getMultiaddrs()[0]!);
+      await a.host.peerStore.merge(b.host.peerId, { tags: { [KEEP_ALIVE]: { value: 1 } } });
+      await b.host.peerStore.merge(a.host.peerId, { tags: { [KEEP_ALIVE]: { value: 1 } } });
     }
   }
 }

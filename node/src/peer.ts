@@ -35,7 +35,8 @@ export interface PeerOptions {
   api?: ApiAddress;
   /** Verify the candidates of the targets that list this node's key (bubblewrap required). */
   verify?: {
-    gpus?: string;
+    /** One verification at once per entry, on that CUDA_VISIBLE_DEVICES (default ['']). */
+    gpus?: string[];
     onEvent?: (event: VerifierEvent) => void;
     /** Run candidates without bubblewrap when it is missing: only where every peer is local. */
     allowUnsandboxed?: boolean;
@@ -240,6 +241,7 @@ async function verifierFor(
   gossip.events.on('candidate', ({ id, candidate, receivedAt }) => {
     void service.candidate({ id, candidate, receivedAt });
   });
+  gossip.events.on('commitment', ({ commitment }) => void service.commitment(commitment));
   gossip.events.on('attestation', ({ attestation }) => void service.attestation(attestation));
   const moved = ({ target, head }: { target: Uint8Array; head: { head: Uint8Array } }) =>
     void service.headMoved(target, head.head);

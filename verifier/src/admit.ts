@@ -12,6 +12,8 @@ import type { TreeFailure } from './tree-checks.ts';
 export interface Admission {
   id: Hash;
   candidate: Candidate;
+  /** This node's time of first receipt. */
+  receivedAt: number;
   /** True when the candidate is in the queue. */
   queued: boolean;
   /** Candidates dropped on the way, this one included when it was: publish their reasons. */
@@ -32,9 +34,10 @@ export async function admit(
   { store, prechecks, queue, now }: AdmitModules,
   { interrupted = false } = {},
 ): Promise<Admission> {
-  const { id, candidate } = received;
+  const { id, candidate, receivedAt } = received;
   const result = await prechecks.check(received);
-  if (result.ok) return { id, candidate, ...(await queue.add(received, result, { interrupted })) };
+  if (result.ok)
+    return { id, candidate, receivedAt, ...(await queue.add(received, result, { interrupted })) };
   if (result.verdict === 'retry') {
     // An interrupted run that cannot be checked now waits with the pending candidates.
     if (interrupted) {
@@ -44,11 +47,14 @@ export async function admit(
         from: 'verifying',
       });
     }
-    return { id, candidate, queued: false, dropped: [], retry: result };
+    return { id, candidate, receivedAt, queued: false, dropped: [], retry: result };
   }
   await settle(store, id, result.code, now());
   // Someone else's target: nothing to publish.
-  if (result.code === 'not_our_target') return { id, candidate, queued: false, dropped: [] };
+  if (result.code === 'not_our_target') {
+    return { id, candidate, receivedAt, queued: false, dropped: [] };
+  }
   const { code, verdict, message } = result;
-  return { id, candidate, queued: false, dropped: [{ id, candidate, code, verdict, message }] };
+  const dropped = [{ id, candidate, code, verdict, message }];
+  return { id, candidate, receivedAt, queued: false, dropped };
 }

@@ -21,6 +21,11 @@ export type Verdict = 'reject' | 'ignore' | 'stale' | 'retry';
 export const VERIFIER_REASONS = {
   /** The target does not list this verifier's key: someone else's work, skipped silently. */
   not_our_target: 'ignore',
+  /**
+   * No commitment of the author opening the candidate was stored in time (awaiting-commitments.ts):
+   * one received after its candidate could never pass the reveal delay anyway.
+   */
+  no_commitment: 'ignore',
   /** The candidate's tree, or its parent's, is not stored yet: fetch it and check again. */
   tree_missing: 'retry',
   /** The files it adds or changes exceed this verifier's bound on what it fetches and runs. */

@@ -12,6 +12,7 @@ import {
   ATTESTATION,
   type Attestation,
   type Candidate,
+  type Commitment,
   encodeEntry,
   encodeSigned,
   equalBytes,
@@ -24,6 +25,8 @@ import type { Runner } from '@nightshift/runner';
 import type { Store } from '@nightshift/store';
 import { admit } from './admit.ts';
 import { assembleEntry } from './assemble.ts';
+import { AwaitingCommitments, type AwaitingOptions } from './awaiting-commitments.ts';
+import { Concurrency } from './concurrency.ts';
 import type { Credit } from './credit.ts';
 import { type PrecheckOptions, Prechecks, type Received } from './prechecks.ts';
 import { Queue, type QueuedCandidate, type QueueOptions } from './queue.ts';
@@ -41,6 +44,8 @@ export interface VerifierNetwork {
 export type VerifierEvent =
   | { event: 'queued'; candidate: string; target: string; claim: number }
   | { event: 'dropped'; candidate: string; reason: string }
+  /** It cannot be checked yet (its tree or commitment on its way): looked at again later. */
+  | { event: 'waiting'; candidate: string; reason: string }
   | {
       event: 'attested';
       candidate: string;
@@ -60,8 +65,13 @@ export type VerifierEvent =
 export interface VerifierServiceOptions {
   prechecks?: Partial<PrecheckOptions>;
   queue?: Partial<QueueOptions>;
-  /** CUDA_VISIBLE_DEVICES for the runs; '' for none. */
-  gpus?: string;
+  awaiting?: Partial<AwaitingOptions>;
+  /**
+   * One verification runs at once per entry, with that entry as its CUDA_VISIBLE_DEVICES
+   * ('' for none): `['0', '1']` verifies two candidates at once, one on each GPU; the
+   * default `['']` one at a time without a GPU.
+   */
+  gpus?: readonly string[];
 }
 
 export interface VerifierServiceModules {
@@ -73,8 +83,12 @@ export interface VerifierServiceModules {
   onEvent?: (event: VerifierEvent) => void;
 }
 
-/** Looks again at a candidate that could not be checked yet: after 1, 2, 4, ... 32 s. */
+/** Looks again at a candidate whose tree or parent is on its way: after 1, 2, 4, ... 32 s. */
 const RETRIES = 6;
+/** How often candidates waiting for a commitment are looked at for the last time. */
+const SWEEP_MS = 1000;
+/** Candidates prechecked at once; the others wait in order of arrival (concurrency.ts). */
+const PRECHECKS_AT_ONCE = 4;
 
 export class VerifierService {
   private readonly now: () => number;
@@ -83,9 +97,15 @@ export class VerifierService {
   private queue!: Queue;
   private readonly credits = new Map<string, { credit: Credit; candidate: Candidate }>();
   private readonly stopping = new AbortController();
-  private wake: (() => void) | undefined;
+  /** Loops waiting for the queue to fill. */
+  private idle: (() => void)[] = [];
   private running: Promise<void> | undefined;
   private readonly retries = new Set<ReturnType<typeof setTimeout>>();
+  private readonly awaiting: AwaitingCommitments;
+  private readonly prechecking = new Concurrency(PRECHECKS_AT_ONCE);
+  private sweep: ReturnType<typeof setInterval> | undefined;
+  /** Work started by an arrival (gossip, a timer): finished before `stop` returns. */
+  private readonly inFlight = new Set<Promise<void>>();
   /** Target, parent and tree of every candidate attested since start: a copy is not run again. */
   private readonly attestedTrees = new Set<string>();
   /** Candidates whose verification failed on this verifier's side once already. */
@@ -102,6 +122,7 @@ export class VerifierService {
       reputation: this.reputation,
       now: this.now,
     });
+    this.awaiting = new AwaitingCommitments(options.awaiting);
   }
 
   /** Restores the queue from the store (an interrupted verification first), then verifies. */
@@ -116,84 +137,156 @@ export class VerifierService {
     for (const d of dropped)
       this.emit({ event: 'dropped', candidate: hashHex(d.id), reason: d.code });
     for (const item of queue.list()) this.remember(item);
-    this.running = this.loop();
-    for (const r of retry)
-      void this.candidate({ id: r.id, candidate: r.candidate, receivedAt: this.now() });
+    const slots = this.options.gpus?.length ? this.options.gpus : [''];
+    this.running = Promise.all(slots.map((gpus) => this.loop(gpus))).then(() => undefined);
+    this.sweep = setInterval(() => {
+      for (const received of this.awaiting.takeExpired(this.now())) void this.candidate(received);
+    }, SWEEP_MS);
+    this.sweep.unref?.();
+    for (const { id, candidate, receivedAt } of retry)
+      void this.candidate({ id, candidate, receivedAt });
   }
 
+  /** Stops verifying; resolves once nothing of the service touches the store any more. */
   async stop(): Promise<void> {
     this.stopping.abort();
     for (const timer of this.retries) clearTimeout(timer);
-    this.wake?.();
+    clearInterval(this.sweep);
+    this.wake();
     await this.running;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   /** A candidate arrived (gossip): prechecked, its tree fetched if missing, queued. */
-  async candidate(received: Received, attempt = 0): Promise<void> {
-    if (this.stopping.signal.aborted) return;
+  candidate(received: Received, attempt = 0): Promise<void> {
+    return this.track(received.id, () => this.admit(received, attempt));
+  }
+
+  /** A commitment arrived: the candidates checked before it was stored are checked again. */
+  commitment(commitment: Commitment): Promise<void> {
+    return this.track(undefined, async () => {
+      for (const received of this.awaiting.take(commitment.value)) void this.candidate(received);
+    });
+  }
+
+  /** Someone's attestation arrived: it may complete a quorum. */
+  attestation(attestation: Attestation): Promise<void> {
+    return this.track(attestation.candidate, () => this.tryEntry(attestation.candidate));
+  }
+
+  /** The head of a target moved: queued candidates on the old head are stale. */
+  headMoved(target: Hash, head: Hash): Promise<void> {
+    return this.track(undefined, () => this.dropStale(target, head));
+  }
+
+  private async admit(received: Received, attempt: number): Promise<void> {
     const modules = {
       store: this.modules.store,
       prechecks: this.prechecks,
       queue: this.queue,
       now: this.now,
     };
-    let admission = await admit(received, modules);
+    const check = () => this.prechecking.run(() => admit(received, modules));
+    let admission = await check();
     if (admission.retry?.code === 'tree_missing' && admission.retry.tree) {
-      if (await this.modules.network.fetchTree(admission.retry.tree)) {
-        admission = await admit(received, modules);
-      }
+      const fetched = this.modules.network.fetchTree(admission.retry.tree);
+      if (await untilAborted(fetched, this.stopping.signal)) admission = await check();
     }
-    if (admission.retry && attempt < RETRIES) {
-      // What it waits for (its tree on a peer that is still fetching it, a commitment or a
-      // parent still on its way) usually comes within seconds: look again, backing off.
-      const timer = setTimeout(
-        () => void this.candidate(received, attempt + 1),
-        1000 * 2 ** attempt,
-      );
-      timer.unref?.();
-      this.retries.add(timer);
+    if (this.stopping.signal.aborted) return;
+    const id = hashHex(received.id);
+    if (admission.retry?.code === 'unknown_commitment') {
+      await this.awaitCommitment(received);
+    } else if (admission.retry) {
+      if (attempt === 0)
+        this.emit({ event: 'waiting', candidate: id, reason: admission.retry.code });
+      // What it waits for (its tree on a peer that is still fetching it, a parent still on
+      // its way) usually comes within seconds: look again, backing off.
+      if (attempt < RETRIES) {
+        const timer = setTimeout(
+          () => {
+            this.retries.delete(timer);
+            void this.candidate(received, attempt + 1);
+          },
+          1000 * 2 ** attempt,
+        );
+        timer.unref?.();
+        this.retries.add(timer);
+      }
     }
     for (const d of admission.dropped)
       this.emit({ event: 'dropped', candidate: hashHex(d.id), reason: d.code });
-    const queued = this.queue.list().find((item) => hashHex(item.id) === hashHex(received.id));
+    const queued = this.queue.list().find((item) => hashHex(item.id) === id);
     if (queued) {
       this.remember(queued);
       this.emit({
         event: 'queued',
-        candidate: hashHex(queued.id),
+        candidate: id,
         target: hashHex(queued.candidate.target),
         claim: queued.candidate.claim,
       });
-      this.wake?.();
+      this.wake();
     }
   }
 
-  /** Someone's attestation arrived: it may complete a quorum. */
-  async attestation(attestation: Attestation): Promise<void> {
-    await this.tryEntry(attestation.candidate);
+  /**
+   * The candidate was checked before its commitment was stored: it waits for the commitment,
+   * or for its grace to end, without a timer of its own (awaiting-commitments.ts); after the
+   * grace it is settled as `no_commitment`.
+   */
+  private async awaitCommitment(received: Received): Promise<void> {
+    const over = this.awaiting.expired(received, this.now())
+      ? [received]
+      : this.awaiting.add(received);
+    if (!over.includes(received)) {
+      this.emit({
+        event: 'waiting',
+        candidate: hashHex(received.id),
+        reason: 'unknown_commitment',
+      });
+    }
+    for (const { id } of over) {
+      await settle(this.modules.store, id, 'no_commitment', this.now());
+      this.emit({ event: 'dropped', candidate: hashHex(id), reason: 'no_commitment' });
+    }
   }
 
-  /** The head of a target moved: queued candidates on the old head are stale. */
-  async headMoved(target: Hash, head: Hash): Promise<void> {
+  /**
+   * Runs work that an arrival started, so that `stop` can wait for it. What fails on this
+   * verifier's side (its store, its network) is reported as an event, never thrown at a
+   * caller that does not wait.
+   */
+  private track(id: Hash | undefined, work: () => Promise<void>): Promise<void> {
+    if (this.stopping.signal.aborted) return Promise.resolve();
+    const done: Promise<void> = work()
+      .catch((err: Error) => {
+        if (this.stopping.signal.aborted || id === undefined) return;
+        const reason = `verifier_error: ${err.message}`;
+        this.emit({ event: 'dropped', candidate: hashHex(id), reason });
+      })
+      .finally(() => this.inFlight.delete(done));
+    this.inFlight.add(done);
+    return done;
+  }
+
+  private async dropStale(target: Hash, head: Hash): Promise<void> {
     if (!this.queue) return;
     for (const d of await this.queue.headMoved(target, head)) {
       this.emit({ event: 'dropped', candidate: hashHex(d.id), reason: d.code });
     }
   }
 
-  private async loop(): Promise<void> {
+  /** One verification slot: the best queued candidate, run on `gpus`, until stopped. */
+  private async loop(gpus: string): Promise<void> {
     while (!this.stopping.signal.aborted) {
       const item = await this.queue.next();
       if (!item) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-        });
-        this.wake = undefined;
+        if (this.stopping.signal.aborted) return;
+        await new Promise<void>((resolve) => this.idle.push(resolve));
         continue;
       }
       try {
         if ((await this.isStale(item)) || (await this.isCopy(item))) continue;
-        await this.verifyOne(item);
+        await this.verifyOne(item, gpus);
       } catch (err) {
         if (this.stopping.signal.aborted) return;
         await this.verifierFailed(item, err as Error);
@@ -254,7 +347,12 @@ export class VerifierService {
     return true;
   }
 
-  private async verifyOne(item: QueuedCandidate): Promise<void> {
+  /** Wakes every idle slot: something was queued, or the service stops. */
+  private wake(): void {
+    for (const resolve of this.idle.splice(0)) resolve();
+  }
+
+  private async verifyOne(item: QueuedCandidate, gpus: string): Promise<void> {
     const { store, runner, key, network } = this.modules;
     const parent = await store.entries.get(item.candidate.parent);
     const attestation = await verify(
@@ -270,7 +368,7 @@ export class VerifierService {
         key,
         now: this.now,
         signal: this.stopping.signal,
-        ...(this.options.gpus !== undefined && { gpus: this.options.gpus }),
+        gpus,
       },
     );
     const accepted = attestation.verdict === 'accept';
@@ -320,7 +418,7 @@ export class VerifierService {
     this.credits.delete(hashHex(candidateId));
     // The head may have moved to this entry: what waits on the old head is stale now.
     const head = await store.entries.head(entry.target);
-    if (head) await this.headMoved(entry.target, head.head);
+    if (head) await this.dropStale(entry.target, head.head);
     await network.publishEntry(encodeEntry(entry));
     this.emit({
       event: 'entry',
@@ -339,6 +437,16 @@ export class VerifierService {
   private emit(event: VerifierEvent): void {
     this.modules.onEvent?.(event);
   }
+}
+
+/** Whether `work` came true; false as soon as `signal` aborts (the work is left to end). */
+function untilAborted(work: Promise<boolean>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function treeKey(candidate: Candidate): string {

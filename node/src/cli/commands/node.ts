@@ -2,6 +2,7 @@
 // (one JSON line with --json) per event, runs until SIGINT or SIGTERM, stops cleanly and
 // exits 0.
 import { type Hash, type Head, hashHex, shortHash } from '@nightshift/protocol';
+import { InvalidArgumentError } from 'commander';
 import { Peer } from '../../peer.ts';
 import type { CommandSpec } from '../command.ts';
 import { printResult } from '../output.ts';
@@ -9,7 +10,31 @@ import { addPeerOptions, type PeerCliOptions, peerOptionsFrom } from '../peer-op
 
 export interface NodeOptions extends PeerCliOptions {
   verify?: boolean;
-  verifyGpu?: string;
+  verifyGpu?: string[];
+  verifyPerGpu?: number;
+}
+
+/** `--verify-gpu 0,1`: distinct GPU indexes. */
+function gpuList(value: string): string[] {
+  const gpus = value.split(',').map((g) => g.trim());
+  if (gpus.some((g) => !/^\d+$/.test(g)) || new Set(gpus).size !== gpus.length) {
+    throw new InvalidArgumentError(`${value} is not a list of distinct GPU indexes (e.g. 0,1).`);
+  }
+  return gpus;
+}
+
+/** `--verify-per-gpu <n>`: 1 to 16 verifications at once on each GPU. */
+function perGpu(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 16) {
+    throw new InvalidArgumentError(`${value} is not a whole number from 1 to 16.`);
+  }
+  return n;
+}
+
+/** The verification slots: each GPU (or none) `perGpu` times; one slot runs one verification. */
+export function verifySlots(gpus: string[] = [''], perGpu = 1): string[] {
+  return gpus.flatMap((gpu) => Array.from({ length: perGpu }, () => gpu));
 }
 
 export const nodeCommand: CommandSpec<NodeOptions> = {
@@ -18,7 +43,17 @@ export const nodeCommand: CommandSpec<NodeOptions> = {
   configure(command) {
     addPeerOptions(command)
       .option('--verify', 'also verify candidates of the targets that list this node key')
-      .option('--verify-gpu <index>', 'with --verify: the GPU to run verifications on');
+      .option(
+        '--verify-gpu <list>',
+        'with --verify: run verifications on these GPUs, one at a time on each, e.g. 0,1 (default: none)',
+        gpuList,
+      )
+      .option(
+        '--verify-per-gpu <n>',
+        'with --verify: verifications at once on each GPU (or without a GPU)',
+        perGpu,
+        1,
+      );
   },
   async run({ options, globals, context }) {
     const stop = context.shutdownSignal();
@@ -28,7 +63,7 @@ export const nodeCommand: CommandSpec<NodeOptions> = {
       ...peerOptionsFrom(options, globals.dataDir),
       ...(options.verify && {
         verify: {
-          ...(options.verifyGpu !== undefined && { gpus: options.verifyGpu }),
+          gpus: verifySlots(options.verifyGpu, options.verifyPerGpu),
           onEvent: print,
         },
       }),
@@ -101,6 +136,8 @@ function describeVerifierEvent(e: Record<string, unknown>): string {
       return `verifier: queued ${short(e['candidate'])}, claims ${e['claim']}`;
     case 'dropped':
       return `verifier: dropped ${short(e['candidate'])}: ${e['reason']}`;
+    case 'waiting':
+      return `verifier: ${short(e['candidate'])} waits (${e['reason']})`;
     case 'attested':
       return `verifier: ${e['verdict']} ${short(e['candidate'])} (${e['reason']}${e['metric'] === undefined ? '' : `, measured ${e['metric']}`})`;
     case 'entry':
