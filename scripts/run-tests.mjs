@@ -1,8 +1,10 @@
 // Runs every *.test.ts in the tree with node's test runner. Node 20 does not expand globs,
 // so the files are listed here; extra arguments (a path filter) narrow the run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const roots = ['protocol', 'packages', 'node', 'verifier', 'test', 'scripts'];
 const skip = new Set(['node_modules', 'fixtures', '.git']);
@@ -31,9 +33,41 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Beside the spec output, each file's queued tests are checked against its completed ones
+// (test-completion.mjs): a file that stops part way without a failure fails the run here.
+const scratch = mkdtempSync(join(tmpdir(), 'nightshift-test-run-'));
+const completion = join(scratch, 'completion.jsonl');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...files],
-  { stdio: 'inherit' },
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-force-exit',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${fileURLToPath(new URL('./test-completion.mjs', import.meta.url))}`,
+    '--test-reporter-destination=/dev/null',
+    ...files,
+  ],
+  { stdio: 'inherit', env: { ...process.env, NIGHTSHIFT_TEST_COMPLETION: completion } },
 );
+const reported = new Map();
+if (existsSync(completion)) {
+  for (const line of readFileSync(completion, 'utf8').split('\n').filter(Boolean)) {
+    const { file, unfinished } = JSON.parse(line);
+    reported.set(relative('.', file), unfinished);
+  }
+}
+rmSync(scratch, { recursive: true, force: true });
+const problems = files.flatMap((file) => {
+  const unfinished = reported.get(file);
+  if (!unfinished) return [`${file}: never finished (its process ended before it reported)`];
+  return unfinished.length > 0 ? [`${file}: ended before ${unfinished.join(', ')}`] : [];
+});
+if (problems.length > 0) {
+  console.error(`\n✖ ${problems.length} test file(s) stopped part way:`);
+  for (const problem of problems) console.error(`  ${problem}`);
+  process.exit(1);
+}
 process.exit(result.status ?? 1);
