@@ -59,7 +59,8 @@ export function assertNoStackTrace(run: Run): void {
 /** A long-running command (`nightshift node --json`), read one JSON line at a time. */
 export interface Running {
   child: ChildProcess;
-  /** The next JSON line on stdout that satisfies `match`, waiting at most `timeoutMs`. */
+  /** The next JSON line on stdout that satisfies `match`, waiting at most `timeoutMs` (a guard
+   *  against a hang, generous because a loaded CI machine starts a node slowly). */
   next(
     match: (event: Record<string, unknown>) => boolean,
     timeoutMs?: number,
@@ -85,7 +86,7 @@ export function startNightshift(args: string[], env: Record<string, string> = {}
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
     child,
-    async next(match, timeoutMs = 15_000) {
+    async next(match, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const index = events.findIndex(match);

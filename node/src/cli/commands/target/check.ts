@@ -100,13 +100,13 @@ export const targetCheckCommand: CommandSpec<TargetCheckOptions> = {
     const warnings = [
       ...(target.minDelta <= spread.range
         ? [
-            `minDelta ${target.minDelta} is within the baseline's spread (max - min ${spread.range}): ` +
+            `minDelta ${target.minDelta} is within the baseline's spread (max - min ${spread.range.toPrecision(3)}): ` +
               'a lucky run could make an entry; raise minDelta or make the metric less noisy',
           ]
         : []),
       ...(target.tolerance < spread.range
         ? [
-            `tolerance ${target.tolerance} is below the baseline's spread (max - min ${spread.range}): ` +
+            `tolerance ${target.tolerance} is below the baseline's spread (max - min ${spread.range.toPrecision(3)}): ` +
               'honest re-runs could be rejected unless they repeat exactly with the same seed',
           ]
         : []),
@@ -127,9 +127,13 @@ export const targetCheckCommand: CommandSpec<TargetCheckOptions> = {
     const text = [
       `${target.name}: valid manifest, ${dir.files.length} files, baseline tree ${hashHex(dir.treeHash).slice(0, 12)}`,
       `${target.metric.name} (${target.metric.direction}): median ${data.median} over ${metrics.length} runs; ` +
-        `min ${spread.min}, max ${spread.max}, stddev ${spread.stddev}`,
+        `min ${spread.min}, max ${spread.max}, stddev ${spread.stddev.toPrecision(3)}`,
       `minDelta ${target.minDelta}, tolerance ${target.tolerance}`,
-      ...warnings.map((w) => `warning: ${w}`),
+      ...(warnings.length === 0
+        ? [
+            'ok: minDelta and tolerance sit above the run-to-run spread; ready for `nightshift target submit`',
+          ]
+        : warnings.map((w) => `warning: ${w}`)),
     ].join('\n');
     return { data, text };
   },
