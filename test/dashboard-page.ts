@@ -1,31 +1,55 @@
-// The head a dashboard shows, read in Chromium as a person would see it: the page loads,
-// the head's link carries its full hash, and nothing is logged as an error.
+// A dashboard as a person sees it, in Chromium: the head its page shows (the head link carries
+// the full hash), followed live without a reload; no error may be logged meanwhile.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { ARTIFACTS, launchChromium, requireChromium } from './browser.ts';
 
-/** The full hash of the head the dashboard at `url` shows; undefined when skipped. */
-export async function dashboardHead(t: TestContext, url: string): Promise<string | undefined> {
+export interface DashboardPage {
+  /** The full hash of the head shown now. */
+  head(): Promise<string>;
+  /** Waits, without reloading, until the head shown satisfies `check`; false on timeout. */
+  waitForHead(check: (hash: string) => boolean, timeoutMs: number): Promise<boolean>;
+  /** Keeps a screenshot as `<name>.png`, checks that nothing was logged as an error, closes. */
+  close(name: string): Promise<void>;
+}
+
+/** The dashboard at `url` in a fresh browser; undefined when Chromium is absent (skipped). */
+export async function openDashboard(
+  t: TestContext,
+  url: string,
+): Promise<DashboardPage | undefined> {
   if (!requireChromium(t)) return undefined;
   const browser = await launchChromium();
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(`${url}/`);
-    const head = page.locator('[data-testid="head-hash"]');
-    await head.and(page.locator('[data-hash]:not([data-hash=""])')).waitFor({ timeout: 20_000 });
-    const hash = await head.getAttribute('data-hash');
-    await mkdir(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'demo.png'), fullPage: true });
-    assert.deepEqual(errors, [], 'the dashboard logged errors');
-    return hash ?? undefined;
-  } finally {
-    await browser.close();
-  }
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(`${url}/`);
+  const link = page.locator('[data-testid="head-hash"]');
+  await page.locator('[data-testid="head-hash"]:not([data-hash=""])').waitFor({ timeout: 20_000 });
+  const head = async () => (await link.getAttribute('data-hash')) ?? '';
+  return {
+    head,
+    async waitForHead(check, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (!check(await head())) {
+        if (Date.now() > deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      return true;
+    },
+    async close(name) {
+      try {
+        await mkdir(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+        assert.deepEqual(errors, [], 'the dashboard logged errors');
+      } finally {
+        await browser.close();
+      }
+    },
+  };
 }

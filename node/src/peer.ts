@@ -12,7 +12,7 @@ import { type ApiAddress, ApiServer } from './api/server.ts';
 import type { ApiSources, WorkerControl } from './api/sources.ts';
 import { cliVersion } from './cli/version.ts';
 import { NodeEventBus } from './events/node-events.ts';
-import { wireNodeEvents } from './events/wire.ts';
+import { publishAssembledEntry, wireNodeEvents } from './events/wire.ts';
 import { loadOrCreateIdentity } from './identity.ts';
 import { Gossip, gossipsubOptions, type ScoringOptions } from './p2p/gossip/index.ts';
 import { createHost, type Host } from './p2p/host.ts';
@@ -105,6 +105,10 @@ export class Peer {
         ...options.verify,
         onEvent: (event: VerifierEvent) => {
           events.publish({ type: 'verifier', ...event });
+          if (event.event === 'entry') {
+            // Only a store closing under it can fail this; the entry itself is stored.
+            publishAssembledEntry(events, store, event).catch(() => {});
+          }
           options.verify?.onEvent?.(event);
         },
       };

@@ -6,7 +6,6 @@
  * claim and grows the log. Each peer keeps its own data directory under the demo's, so a
  * second start resumes the same log.
  */
-import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import {
   fromHex,
@@ -82,14 +81,10 @@ export class LocalSwarm {
   /** Starts the hub, makes sure the target has entry 0, then starts the workers. */
   async start(): Promise<{ hub: Peer; targetId: Hash }> {
     const { options, modules } = this;
-    const verifierEntries = new EventEmitter();
     const hub = await this.startPeer('hub', [], {
       verify: {
         allowUnsandboxed: options.unsafe,
-        onEvent: (event) => {
-          if (event.event === 'entry') verifierEntries.emit('entry', event);
-          modules.onEvent({ source: 'verifier', ...event });
-        },
+        onEvent: (event) => modules.onEvent({ source: 'verifier', ...event }),
       },
       api: options.api,
     });
@@ -100,7 +95,7 @@ export class LocalSwarm {
       peerId: hub.peerId,
     });
     const targetId = await this.genesis(hub);
-    this.reportEntries(hub, targetId, verifierEntries);
+    this.reportEntries(hub, targetId);
     const target = (await hub.store.targets.get(targetId))!;
     for (let n = 1; n <= options.workers; n++) {
       const peer = await this.startPeer(`worker-${n}`, hub.multiaddrs(), {});
@@ -163,11 +158,8 @@ export class LocalSwarm {
     return id;
   }
 
-  /**
-   * One line per entry the hub's log grows by: those its own verifier assembles (its
-   * events) and those that arrive from elsewhere (gossip), each once.
-   */
-  private reportEntries(hub: Peer, targetId: Hash, verifierEntries: EventEmitter): void {
+  /** One line per entry the hub's log grows by, however it arrived (its verifier, gossip, sync). */
+  private reportEntries(hub: Peer, targetId: Hash): void {
     const reported = new Set<string>();
     const report = async (head: Hash) => {
       const hex = hashHex(head);
@@ -186,13 +178,11 @@ export class LocalSwarm {
         description: entry.candidate.description,
       });
     };
-    const ours = (target: Hash | string) =>
-      hashHex(targetId) === (typeof target === 'string' ? target : hashHex(target));
-    hub.gossip.events.on('head', ({ target, head }) => {
-      if (ours(target)) void report(head.head);
-    });
-    verifierEntries.on('entry', ({ target, entry }: { target: string; entry: string }) => {
-      if (ours(target)) void report(fromHex(entry));
+    hub.events.subscribe((event) => {
+      if (event.type === 'head' && event.target === hashHex(targetId)) {
+        // A report cut short by the hub stopping is of no use to anyone.
+        report(fromHex(event.head)).catch(() => {});
+      }
     });
     void hub.store.entries.head(targetId).then((head) => head && report(head.head));
   }

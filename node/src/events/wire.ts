@@ -3,7 +3,8 @@
  * stored) and sync (heads learned by range sync). The verifier and the worker publish
  * their own events (Peer wraps their `onEvent`).
  */
-import { hashHex } from '@nightshift/protocol';
+import { fromHex, hashHex } from '@nightshift/protocol';
+import type { Store } from '@nightshift/store';
 import type { Gossip } from '../p2p/gossip/index.ts';
 import type { Host } from '../p2p/host.ts';
 import type { Sync } from '../p2p/sync/index.ts';
@@ -76,4 +77,20 @@ export function wireNodeEvents(
     });
   gossip.events.on('head', head);
   sync.on('head', head);
+}
+
+/**
+ * An entry this node's verifier assembled is stored directly, not through gossip (whose own
+ * publish then finds it stored): tell the bus as gossip would have, with the head it moved.
+ */
+export async function publishAssembledEntry(
+  bus: NodeEventBus,
+  store: Pick<Store, 'entries'>,
+  assembled: { target: string; entry: string; height: number; metric: number },
+): Promise<void> {
+  const head = await store.entries.head(fromHex(assembled.target));
+  const headChanged = head !== undefined && hashHex(head.head) === assembled.entry;
+  const { target, entry: hash, height, metric } = assembled;
+  bus.publish({ type: 'entry', target, hash, height, metric, headChanged });
+  if (headChanged) bus.publish({ type: 'head', target, head: hash, height, metric });
 }

@@ -8,6 +8,8 @@ import { initCommand } from './init.ts';
 import { logCommand } from './log.ts';
 import { nodeCommand } from './node.ts';
 import { reproduceCommand } from './reproduce.ts';
+import { statusCommand } from './status.ts';
+import { targetCommand } from './target.ts';
 import { verifyCommand } from './verify.ts';
 import { workCommand } from './work.ts';
 
@@ -16,6 +18,8 @@ export const commands: readonly AnyCommandSpec[] = [
   nodeCommand,
   workCommand,
   verifyCommand,
+  targetCommand,
+  statusCommand,
   auditCommand,
   logCommand,
   exportGitCommand,
