@@ -13,6 +13,7 @@ import { type Ping, ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { createLibp2p } from 'libp2p';
+import { keepBootstrapPeers } from './bootstrap-keeper.ts';
 
 export interface HostOptions {
   privateKey: PrivateKey;
@@ -26,6 +27,8 @@ export interface HostOptions {
   gossip?: Partial<GossipsubOpts>;
   /** A cap on open connections. */
   maxConnections?: number;
+  /** How often bootstrap peers without a connection are dialled again (bootstrap-keeper.ts). */
+  bootstrapRedialMs?: number;
   /** Start listening at once (the default); a composition root that registers protocol
    *  handlers first passes false and calls `host.start()` itself. */
   start?: boolean;
@@ -53,6 +56,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
     streamMuxers: [yamux()],
     peerDiscovery,
     connectionManager: { maxConnections: options.maxConnections ?? 100 },
+    // libp2p pings each connection and aborts it when a ping is late. A node busy validating a
+    // gossip flood answers late while its link is fine; a dead link shows as a closed socket
+    // anyway. So a ping may take far longer than libp2p's default before the link is dropped.
+    connectionMonitor: { pingTimeout: { minTimeout: 20_000, maxTimeout: 60_000 } },
     services: {
       identify: identify(),
       ping: ping(),
@@ -69,6 +76,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       }),
     },
   });
+  keepBootstrapPeers(host, options.bootstrap, options.bootstrapRedialMs);
   // mDNS only announces peers; dial them so the swarm forms by itself on a local network.
   host.addEventListener('peer:discovery', (event) => {
     if (host.getConnections(event.detail.id).length > 0) return;
