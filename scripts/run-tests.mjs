@@ -2,7 +2,7 @@
 // so the files are listed here; extra arguments (a path filter) narrow the run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +35,9 @@ if (files.length === 0) {
 
 // Beside the spec output, each file's queued tests are checked against its completed ones
 // (test-completion.mjs): a file that stops part way without a failure fails the run here.
+// Most test files wait on sockets, child processes and timers as much as they compute, so two
+// run at once even on a machine with two cores (node's own default there is one at a time).
+const concurrency = Math.max(2, availableParallelism() - 1);
 const scratch = mkdtempSync(join(tmpdir(), 'nightshift-test-run-'));
 const completion = join(scratch, 'completion.jsonl');
 const result = spawnSync(
@@ -44,6 +47,7 @@ const result = spawnSync(
     'tsx',
     '--test',
     '--test-force-exit',
+    `--test-concurrency=${concurrency}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     `--test-reporter=${fileURLToPath(new URL('./test-completion.mjs', import.meta.url))}`,

@@ -11,7 +11,12 @@ import { fileURLToPath } from 'node:url';
 
 export const bin = fileURLToPath(new URL('../bin/nightshift.js', import.meta.url));
 export const scratch = mkdtempSync(join(tmpdir(), 'nightshift-cli-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
+/** Children still running when their test file ends (a test failed before stopping them). */
+const children = new Set<ChildProcess>();
+after(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 let dirs = 0;
 /** A path for a data dir that does not exist yet. */
@@ -72,6 +77,8 @@ export interface Running {
 
 export function startNightshift(args: string[], env: Record<string, string> = {}): Running {
   const child = spawn(process.execPath, [bin, ...args], { ...runOptions(env), stdio: 'pipe' });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
   const events: Record<string, unknown>[] = [];
   let waiters: (() => void)[] = [];
   let stderr = '';
