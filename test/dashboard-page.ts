@@ -1,5 +1,5 @@
 // A dashboard as a person sees it, in Chromium: the head its page shows (the head link carries
-// the full hash), followed live without a reload; no error may be logged meanwhile.
+// the full hash in data-hash), followed live without a reload; no error may be logged meanwhile.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import type { TestContext } from 'node:test';
 import { ARTIFACTS, launchChromium, requireChromium } from './browser.ts';
 
 export interface DashboardPage {
-  /** The full hash of the head shown now. */
+  /** The full hash of the head shown now; empty while the page shows none. */
   head(): Promise<string>;
   /** Waits, without reloading, until the head shown satisfies `check`; false on timeout. */
   waitForHead(check: (hash: string) => boolean, timeoutMs: number): Promise<boolean>;
@@ -30,7 +30,8 @@ export async function openDashboard(
   page.on('pageerror', (err) => errors.push(err.message));
   await page.goto(`${url}/`);
   const link = page.locator('[data-testid="head-hash"]');
-  await page.locator('[data-testid="head-hash"]:not([data-hash=""])').waitFor({ timeout: 20_000 });
+  // Loaded once it follows the event stream; the head may come later (a log still empty).
+  await page.locator('[data-testid="live"][data-state="live"]').waitFor({ timeout: 20_000 });
   const head = async () => (await link.getAttribute('data-hash')) ?? '';
   return {
     head,

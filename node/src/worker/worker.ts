@@ -80,6 +80,8 @@ export class Worker {
   private head!: Head;
   private best!: Measured & { announced: boolean };
   private journal: JournalRecord[] = [];
+  /** The number of the last experiment journaled or being journaled. */
+  private lastNumber = 0;
   private effort = { experiments: 0, seconds: 0 };
   private announcing: Promise<void> = Promise.resolve();
   /** The claim last announced on the current head. */
@@ -101,6 +103,7 @@ export class Worker {
   async run(): Promise<StopReason> {
     const { store } = this.modules;
     this.journal = await store.journal.list(this.targetId);
+    this.lastNumber = this.journal.at(-1)?.n ?? 0;
     let head = await this.readHead();
     while (!head) {
       // The entry arrived before its files: they come from the peers that have them.
@@ -295,7 +298,8 @@ export class Worker {
           ? 'keep'
           : 'discard';
     const record: JournalRecord = {
-      n: (this.journal.at(-1)?.n ?? 0) + 1,
+      // Taken now, not from the journal: two slots finishing together would share a number.
+      n: ++this.lastNumber,
       tree: hashHex(candidate.hash),
       parent: hashHex(head.entry),
       status,
