@@ -75,3 +75,13 @@ export const limitQuery = {
   type: 'object',
   properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
 } as const;
+
+/** A connected peer: its id and the address of the connection. */
+export const connectedPeersSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['peerId', 'address'],
+    properties: { peerId: { type: 'string' }, address: { type: 'string' } },
+  },
+} as const;

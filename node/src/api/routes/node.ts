@@ -1,6 +1,7 @@
 // GET /api/v1/node: who this peer is, where it listens and whom it is connected to.
 import type { FastifyPluginAsync } from 'fastify';
 import { errorBodySchema } from '../errors.ts';
+import { connectedPeersSchema } from '../schemas.ts';
 import type { ApiSources } from '../sources.ts';
 
 const nodeSchema = {
@@ -10,14 +11,7 @@ const nodeSchema = {
     peerId: { type: 'string' },
     version: { type: 'string' },
     addresses: { type: 'array', items: { type: 'string' } },
-    peers: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['peerId', 'address'],
-        properties: { peerId: { type: 'string' }, address: { type: 'string' } },
-      },
-    },
+    peers: connectedPeersSchema,
   },
 } as const;
 

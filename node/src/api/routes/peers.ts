@@ -5,21 +5,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import { keyView } from '../../views/index.ts';
 import { CANDIDATE_STATUSES } from '../candidate-rows.ts';
 import { errorResponses } from '../errors.ts';
-import { keyViewSchema, limitQuery } from '../schemas.ts';
+import { connectedPeersSchema, keyViewSchema, limitQuery } from '../schemas.ts';
 import type { ApiSources } from '../sources.ts';
 
 const peersSchema = {
   type: 'object',
   required: ['peers'],
   properties: {
-    peers: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['peerId', 'address'],
-        properties: { peerId: { type: 'string' }, address: { type: 'string' } },
-      },
-    },
+    peers: connectedPeersSchema,
   },
 } as const;
 
