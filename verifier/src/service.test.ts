@@ -19,6 +19,8 @@ class ScriptedRunner {
   constructor(private readonly metric: (tree: Hash) => number) {}
 
   async run(request: RunRequest): Promise<RunResult> {
+    // As the real runner: a run asked for after the stop began does not start.
+    request.signal?.throwIfAborted();
     this.started.push(request);
     this.running += 1;
     this.mostAtOnce = Math.max(this.mostAtOnce, this.running);

@@ -36,11 +36,17 @@ describe('bootstrap peers', () => {
     const address = hub.getMultiaddrs()[0]!.toString();
     const worker = await host(await generateKeyPair('Ed25519'), '/ip4/127.0.0.1/tcp/0', [address]);
     const linked = () => worker.getConnections(hub.peerId).length > 0;
-    await until(linked, 'the worker dials its bootstrap peer');
+    // Both ends must hold the link before the hub can hang it up.
+    await until(
+      () => linked() && hub.getConnections(worker.peerId).length > 0,
+      'the worker dials its bootstrap peer',
+    );
 
+    // The redial may come before a poll could see the link down: wait for a new connection.
+    const first = worker.getConnections(hub.peerId)[0]!.id;
     await hub.hangUp(worker.peerId);
-    await until(() => !linked(), 'the link is down');
-    await until(linked, 'the worker dials its bootstrap peer again');
+    const relinked = () => worker.getConnections(hub.peerId).some((c) => c.id !== first);
+    await until(relinked, 'the worker dials its bootstrap peer again');
 
     // The hub is down long enough for libp2p's own retries to give up, then comes back.
     const port = address.split('/')[4]!;
