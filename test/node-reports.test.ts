@@ -1,6 +1,7 @@
-// `nightshift status` as a user runs it: on a data directory whose node is stopped (read from
-// the store), on one whose node runs (read from its API, found through api.json), and on one
-// that a killed node left an api.json in: the same report each time.
+// `nightshift status` and `nightshift log` as a maintainer runs them: on a data directory whose
+// node is stopped (read from the store), on one whose node runs (read from its API, found
+// through api.json, while the node holds the store), and on one that a killed node left an
+// api.json in: the same answers each time.
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,8 +29,14 @@ async function status(dataDir: string): Promise<Report> {
   return JSON.parse(run.stdout) as Report;
 }
 
-describe('nightshift status', { timeout: 120_000 }, () => {
-  it('reads a stopped node from its store and a running one from its API, with the same heads', async () => {
+async function log(dataDir: string): Promise<unknown[]> {
+  const run = await nightshift(['log', 'status-target', '--all', '--json', '--data-dir', dataDir]);
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  return JSON.parse(run.stdout) as unknown[];
+}
+
+describe('nightshift status and log', { timeout: 120_000 }, () => {
+  it('read a stopped node from its store and a running one from its API, with the same answers', async () => {
     const { dataDir, entries } = await storedLog('status-target');
     const head = hashHex(entryHash(entries.a2));
 
@@ -39,6 +46,8 @@ describe('nightshift status', { timeout: 120_000 }, () => {
     assert.equal(offline.targets[0]!.name, 'status-target');
     assert.deepEqual(offline.targets[0]!.head, { hash: head, height: 2, metric: 2.3 });
     assert.equal(offline.worker, null);
+    const offlineLog = await log(dataDir);
+    assert.equal(offlineLog.length, 4, 'three canonical entries and one orphan');
 
     const node = startNightshift([
       'node',
@@ -56,12 +65,13 @@ describe('nightshift status', { timeout: 120_000 }, () => {
     assert.equal(online.running, true);
     assert.equal(online.api, started['api']);
     assert.deepEqual(online.targets, offline.targets);
+    assert.deepEqual(await log(dataDir), offlineLog);
     assert.equal(await node.stop(), 0, node.stderr());
 
     assert.equal((await status(dataDir)).running, false, 'a clean stop removes api.json');
   });
 
-  it('falls back to the store when a killed node left its api.json behind', async () => {
+  it('fall back to the store when a killed node left its api.json behind', async () => {
     const { dataDir } = await storedLog('status-stale');
     await writeFile(
       join(dataDir, 'api.json'),

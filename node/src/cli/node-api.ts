@@ -63,6 +63,8 @@ function answer<T>(status: number, body: unknown): T {
   if (status === 200) return body as T;
   const error = (body as { error?: { code?: string; message?: string } }).error;
   if (status === 404) throw new CliError('not_found', error?.message ?? 'not found');
+  // A name or id prefix that matches several targets: the command line must say more.
+  if (error?.code === 'ambiguous') throw new CliError('usage', error.message ?? 'ambiguous');
   throw new CliError(
     'internal',
     `the API answered ${status}: ${error?.code ?? ''} ${error?.message ?? ''}`,

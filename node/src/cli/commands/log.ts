@@ -1,11 +1,18 @@
 // `nightshift log <target>`: a target's canonical chain as `git log` prints a branch, newest
 // first; `--all` adds the orphaned entries (marked), `--json` gives the rows as an array.
 import { type Command, InvalidArgumentError } from 'commander';
-import { chainView, type EntryRow } from '../../views/index.ts';
+import type { EntryRow } from '../../views/index.ts';
 import type { CommandSpec } from '../command.ts';
-import { CliError } from '../errors.ts';
-import { withStore } from '../open-store.ts';
-import { resolveTarget } from '../resolve-target.ts';
+import { withNodeApi } from '../node-api.ts';
+
+/** What `GET /api/v1/targets/:target/chain` answers. */
+interface ChainAnswer {
+  name: string;
+  metric: string;
+  head: string | null;
+  canonical: EntryRow[];
+  orphans: EntryRow[];
+}
 
 export interface LogOptions {
   all: boolean;
@@ -35,20 +42,20 @@ export const logCommand: CommandSpec<LogOptions> = {
       );
   },
   async run({ args, options, globals }) {
-    return withStore(globals.dataDir, async (store) => {
-      const targetId = await resolveTarget(store, args[0]!);
-      const view = await chainView(store, targetId, { orphans: options.all });
-      if (!view) throw new CliError('not_found', `target ${args[0]} is not stored`);
-      let rows = [...view.entries, ...view.orphans].sort(
+    // A running node is read through its API (it holds the store); a stopped one from its store.
+    return withNodeApi(globals.dataDir, async (api) => {
+      const view = await api.get<ChainAnswer>(
+        `/api/v1/targets/${encodeURIComponent(args[0]!)}/chain`,
+      );
+      let rows = [...view.canonical, ...(options.all ? view.orphans : [])].sort(
         (a, b) => b.height - a.height || Number(b.canonical) - Number(a.canonical),
       );
       if (options.maxCount !== undefined) rows = rows.slice(0, options.maxCount);
       if (options.reverse) rows.reverse();
-      const metricName = view.target.metric.name;
       const text =
         rows.length === 0
-          ? `${view.target.name} has no entries yet (its baseline is not verified)`
-          : rows.map((row) => describeEntry(row, metricName, view.head)).join('\n\n');
+          ? `${view.name} has no entries yet (its baseline is not verified)`
+          : rows.map((row) => describeEntry(row, view.metric, view.head)).join('\n\n');
       return { data: rows, text };
     });
   },
