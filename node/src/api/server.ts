@@ -5,19 +5,11 @@
  * this machine has it, so this one takes a free port and says so.
  */
 import type { FastifyInstance } from 'fastify';
+import type { ApiAddress } from './address.ts';
 import { type ApiOptions, buildApi } from './app.ts';
 import type { ApiSources } from './sources.ts';
 
-export interface ApiAddress {
-  host: string;
-  /** 0 picks a free port. */
-  port: number;
-  /** When the port is taken, listen on a free one instead of failing (the default address). */
-  fallback?: boolean;
-}
-
-/** The API's default address: this machine only, on nightshift's API port. */
-export const DEFAULT_API: Readonly<ApiAddress> = { host: '127.0.0.1', port: 7733, fallback: true };
+export { type ApiAddress, DEFAULT_API } from './address.ts';
 
 export class ApiServer {
   private readonly app: FastifyInstance;

@@ -3,7 +3,6 @@
 // the same routes built in-process over the store opened read-only for the call. Either way
 // the command reads one set of routes, so online and offline answers have the same shape.
 
-import { buildApi } from '../api/app.ts';
 import { readApiFile } from '../api/discovery.ts';
 import { loadIdentity } from '../identity.ts';
 import { CliError } from './errors.ts';
@@ -38,6 +37,8 @@ export async function withNodeApi<T>(
   }
   return withStore(dataDir, async (store) => {
     const identity = await loadIdentity(dataDir).catch(() => undefined);
+    // Loaded here: commands that never read the store offline need not load fastify.
+    const { buildApi } = await import('../api/app.ts');
     const app = buildApi({
       peerId: identity?.peerId.toString() ?? '',
       version: cliVersion(),

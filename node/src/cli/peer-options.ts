@@ -3,8 +3,8 @@
 import { isIP } from 'node:net';
 import { multiaddr } from '@multiformats/multiaddr';
 import { type Command, InvalidArgumentError } from 'commander';
-import { type ApiAddress, DEFAULT_API } from '../api/server.ts';
-import { LOOPBACK_SCORING } from '../p2p/gossip/index.ts';
+import { type ApiAddress, DEFAULT_API } from '../api/address.ts';
+import { LOOPBACK_SCORING } from '../p2p/gossip/scoring.ts';
 import type { PeerOptions } from '../peer.ts';
 
 export interface PeerCliOptions {

@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findBubblewrap, INSTALL_HINT } from '@nightshift/runner';
-import { type ApiAddress, DEFAULT_API } from '../../api/server.ts';
-import { LocalSwarm, type SwarmEvent } from '../../demo/swarm.ts';
+import { type ApiAddress, DEFAULT_API } from '../../api/address.ts';
+import type { SwarmEvent } from '../../demo/swarm.ts';
 import type { CommandSpec } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
@@ -66,6 +66,7 @@ export const demoCommand: CommandSpec<DemoOptions> = {
       unsafe: !sandboxed,
     };
     const modules = { signal, onEvent: (event: SwarmEvent) => report(event, print) };
+    const { LocalSwarm } = await import('../../demo/swarm.ts');
     const swarm = new LocalSwarm(
       { ...swarmOptions, api: options.api ?? { ...DEFAULT_API } },
       modules,

@@ -3,7 +3,6 @@
 // exits 0.
 import { type Hash, type Head, hashHex, shortHash } from '@nightshift/protocol';
 import { InvalidArgumentError } from 'commander';
-import { Peer } from '../../peer.ts';
 import type { CommandSpec } from '../command.ts';
 import { printResult } from '../output.ts';
 import { addPeerOptions, type PeerCliOptions, peerOptionsFrom } from '../peer-options.ts';
@@ -59,7 +58,7 @@ export const nodeCommand: CommandSpec<NodeOptions> = {
     const stop = context.shutdownSignal();
     const print = (data: { event: string } & Record<string, unknown>) =>
       printResult(context, globals.json, { data, text: describeVerifierEvent(data) });
-    const peer = await Peer.start({
+    const peer = await (await import('../../peer.ts')).Peer.start({
       ...peerOptionsFrom(options, globals.dataDir),
       ...(options.verify && {
         verify: {

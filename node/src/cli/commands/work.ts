@@ -6,7 +6,7 @@ import { type Hash, hashHex } from '@nightshift/protocol';
 import { Runner } from '@nightshift/runner';
 import { createSearcher, type Searcher, seededRandom } from '@nightshift/searchers';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { Peer } from '../../peer.ts';
+import type { Peer } from '../../peer.ts';
 import type { WorkerEvent } from '../../worker/events.ts';
 import { nvidiaSmiIdle } from '../../worker/gpu-idle.ts';
 import { Worker } from '../../worker/worker.ts';
@@ -106,7 +106,9 @@ export const workCommand: CommandSpec<WorkOptions> = {
   async run({ options, globals, context }) {
     const stop = context.shutdownSignal();
     const searcher = searcherFrom(options, context);
-    const peer = await Peer.start(peerOptionsFrom(options, globals.dataDir));
+    const peer = await (await import('../../peer.ts')).Peer.start(
+      peerOptionsFrom(options, globals.dataDir),
+    );
     const runner = new Runner(
       { allowUnsandboxed: options.unsafeNoSandbox },
       { source: peer.store },

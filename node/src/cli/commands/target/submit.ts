@@ -6,7 +6,6 @@ import { type PublicKeyBytes, publicKeyFromPeerId, publicKeyOf } from '@nightshi
 import { Runner } from '@nightshift/runner';
 import { loadTargetDir } from '@nightshift/target-dir';
 import { InvalidArgumentError } from 'commander';
-import { Peer } from '../../../peer.ts';
 import { SubmitError, type SubmitEvent, submitTarget } from '../../../researcher/submit.ts';
 import type { CommandSpec } from '../../command.ts';
 import { CliError } from '../../errors.ts';
@@ -62,7 +61,9 @@ export const targetSubmitCommand: CommandSpec<TargetSubmitOptions> = {
   async run({ args, options, globals, context }) {
     const dir = await loadTargetDir(resolve(context.cwd, args[0]!));
     const signal = context.shutdownSignal();
-    const peer = await Peer.start(peerOptionsFrom(options, globals.dataDir));
+    const peer = await (await import('../../../peer.ts')).Peer.start(
+      peerOptionsFrom(options, globals.dataDir),
+    );
     try {
       const runner = new Runner(
         { allowUnsandboxed: options.unsafeNoSandbox },
