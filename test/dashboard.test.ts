@@ -3,30 +3,17 @@
 // stored chain, an entry gossiped by another peer appears without a reload, a row opens its
 // diff, and the console stays clean. The screenshot is kept in test-artifacts/.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it, type TestContext } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { encodeEntry, entryHash, hashHex, shortHash } from '@nightshift/protocol';
 import { Store } from '@nightshift/store';
 import { freshDataDir } from '@nightshift/store/testing';
-import { chromium } from 'playwright-core';
 import { readApiFile } from '../node/src/api/discovery.ts';
 import { seedSwarm } from '../node/src/api/testing.ts';
 import { LOOPBACK_SCORING } from '../node/src/p2p/gossip/index.ts';
 import { Peer } from '../node/src/peer.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts');
-
-/** Chromium is required under CI=true; a machine without it skips with the reason. */
-function requireChromium(t: TestContext): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI === 'true')
-    throw new Error(`${CHROMIUM} is required in CI: apt-get install chromium`);
-  t.skip(`${CHROMIUM} is not installed: apt-get install chromium`);
-  return false;
-}
+import { ARTIFACTS, launchChromium, requireChromium } from './browser.ts';
 
 const running = new Set<Peer>();
 after(async () => {
@@ -72,10 +59,7 @@ describe('the dashboard in headless Chromium', () => {
     assert.equal((await stat(join(aDir, 'api-token'))).mode & 0o777, 0o600);
     assert.match(await readFile(join(aDir, 'api-token'), 'utf8'), /^[A-Za-z0-9_-]{43}\n$/);
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     t.after(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
     const problems: string[] = [];

@@ -234,10 +234,7 @@ async function verifierFor(
           return gossip.publishAttestation(bytes);
         },
         publishEntry: (bytes) => gossip.publishEntry(bytes),
-        async fetchTree(hash) {
-          const tree = await sync.fetchTree(hash);
-          return tree !== undefined && (await sync.fetchFiles(tree.files)) === 0;
-        },
+        fetchTree: (hash) => sync.fetchTreeWithFiles(hash),
       },
       ...(options.onEvent && { onEvent: options.onEvent }),
     },

@@ -23,6 +23,7 @@ import {
 import type { RunRequest, RunResult } from '@nightshift/runner';
 import type { Store } from '@nightshift/store';
 import { type TargetDir, unsignedTarget } from '@nightshift/target-dir';
+import { abortableSleep } from '../abortable-sleep.ts';
 import { type Announcer, announce } from '../worker/announce.ts';
 
 export type SubmitEvent =
@@ -146,7 +147,7 @@ export async function claimBaseline(
     },
     key,
     gossip,
-    { now: modules.now ?? Date.now, sleep: (ms) => sleep(ms, signal) },
+    { now: modules.now ?? Date.now, sleep: (ms) => abortableSleep(ms, signal) },
   );
   modules.onEvent?.({
     event: 'announced',
@@ -215,18 +216,6 @@ export async function waitForGenesis(
           '(`nightshift verify`) and connected to this node?',
       );
     }
-    await sleep(POLL_MS, signal);
+    await abortableSleep(POLL_MS, signal);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -21,6 +21,7 @@ import {
 import { type Runner, reasonCode } from '@nightshift/runner';
 import { isSearcherError, type JournalEntry, type Searcher } from '@nightshift/searchers';
 import type { JournalRecord, Store } from '@nightshift/store';
+import { abortableSleep } from '../abortable-sleep.ts';
 import { type Announcer, announce } from './announce.ts';
 import type { StopReason, WorkerEvent } from './events.ts';
 import { appendResult } from './results-file.ts';
@@ -504,16 +505,4 @@ function toJournalEntry(record: JournalRecord): JournalEntry {
 function same(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   return Buffer.from(a).equals(b);
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

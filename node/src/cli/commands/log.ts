@@ -1,9 +1,10 @@
 // `nightshift log <target>`: a target's canonical chain as `git log` prints a branch, newest
 // first; `--all` adds the orphaned entries (marked), `--json` gives the rows as an array.
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import type { EntryRow } from '../../views/index.ts';
 import type { CommandSpec } from '../command.ts';
 import { withNodeApi } from '../node-api.ts';
+import { integerBetween } from '../options.ts';
 
 /** What `GET /api/v1/targets/:target/chain` answers. */
 interface ChainAnswer {
@@ -20,13 +21,6 @@ export interface LogOptions {
   maxCount?: number;
 }
 
-function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`${value} is not a count >= 1.`);
-  return n;
-}
-
 export const logCommand: CommandSpec<LogOptions> = {
   name: 'log <target>',
   summary: "print a target's canonical chain of accepted entries, newest first",
@@ -34,7 +28,11 @@ export const logCommand: CommandSpec<LogOptions> = {
     command
       .option('--all', 'also list the orphaned entries (valid, but off the canonical chain)', false)
       .option('--reverse', 'oldest first', false)
-      .option('-n, --max-count <n>', 'only the newest n entries (before --reverse)', count)
+      .option(
+        '-n, --max-count <n>',
+        'only the newest n entries (before --reverse)',
+        integerBetween(1, Number.MAX_SAFE_INTEGER, 'a count'),
+      )
       .addHelpText(
         'after',
         '\nThe target is a name, an id, or a unique prefix of an id (at least 4 hex digits).' +

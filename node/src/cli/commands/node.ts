@@ -2,8 +2,8 @@
 // (one JSON line with --json) per event, runs until SIGINT or SIGTERM, stops cleanly and
 // exits 0.
 import { type Hash, type Head, hashHex, shortHash } from '@nightshift/protocol';
-import { InvalidArgumentError } from 'commander';
 import type { CommandSpec } from '../command.ts';
+import { gpuList, integerBetween } from '../options.ts';
 import { printResult } from '../output.ts';
 import { addPeerOptions, type PeerCliOptions, peerOptionsFrom } from '../peer-options.ts';
 
@@ -11,24 +11,6 @@ export interface NodeOptions extends PeerCliOptions {
   verify?: boolean;
   verifyGpu?: string[];
   verifyPerGpu?: number;
-}
-
-/** `--verify-gpu 0,1`: distinct GPU indexes. */
-function gpuList(value: string): string[] {
-  const gpus = value.split(',').map((g) => g.trim());
-  if (gpus.some((g) => !/^\d+$/.test(g)) || new Set(gpus).size !== gpus.length) {
-    throw new InvalidArgumentError(`${value} is not a list of distinct GPU indexes (e.g. 0,1).`);
-  }
-  return gpus;
-}
-
-/** `--verify-per-gpu <n>`: 1 to 16 verifications at once on each GPU. */
-function perGpu(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 16) {
-    throw new InvalidArgumentError(`${value} is not a whole number from 1 to 16.`);
-  }
-  return n;
 }
 
 /** The verification slots: each GPU (or none) `perGpu` times; one slot runs one verification. */
@@ -50,7 +32,7 @@ export const nodeCommand: CommandSpec<NodeOptions> = {
       .option(
         '--verify-per-gpu <n>',
         'with --verify: verifications at once on each GPU (or without a GPU)',
-        perGpu,
+        integerBetween(1, 16),
         1,
       );
   },

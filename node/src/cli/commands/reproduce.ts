@@ -11,10 +11,11 @@ import {
   withinTolerance,
 } from '@nightshift/protocol';
 import { Runner, reasonCode } from '@nightshift/runner';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import type { CommandSpec } from '../command.ts';
 import { CliError } from '../errors.ts';
 import { withStore } from '../open-store.ts';
+import { gpuList, integerBetween } from '../options.ts';
 import { resolveEntry } from '../resolve-entry.ts';
 
 export interface ReproduceOptions {
@@ -32,28 +33,19 @@ interface RunReport {
   seconds: number;
 }
 
-function runCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 15) {
-    throw new InvalidArgumentError(`${value} is not a run count from 1 to 15.`);
-  }
-  return n;
-}
-
-function gpuList(value: string): string {
-  if (!/^\d+(,\d+)*$/.test(value)) {
-    throw new InvalidArgumentError(`${value} is not a list of GPU indexes (e.g. 0,1).`);
-  }
-  return value;
-}
-
 export const reproduceCommand: CommandSpec<ReproduceOptions> = {
   name: 'reproduce <entry>',
   summary: 're-run an entry locally as a verifier did and compare with its logged metric',
   configure(command: Command) {
     command
-      .option('--runs <n>', "how many runs (default: the target's runs)", runCount)
-      .option('--gpus <list>', 'CUDA_VISIBLE_DEVICES for the runs, e.g. 0', gpuList)
+      .option(
+        '--runs <n>',
+        "how many runs (default: the target's runs)",
+        integerBetween(1, 15, 'a run count'),
+      )
+      .option('--gpus <list>', 'CUDA_VISIBLE_DEVICES for the runs, e.g. 0', (value: string) =>
+        gpuList(value).join(','),
+      )
       .option(
         '--unsafe-no-sandbox',
         'run without bubblewrap when it is missing (only for code you trust)',

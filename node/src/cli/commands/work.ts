@@ -13,6 +13,7 @@ import { Worker } from '../../worker/worker.ts';
 import type { CommandSpec } from '../command.ts';
 import type { CliContext } from '../context.ts';
 import { CliError } from '../errors.ts';
+import { gpuList } from '../options.ts';
 import { printResult } from '../output.ts';
 import { addPeerOptions, type PeerCliOptions, peerOptionsFrom } from '../peer-options.ts';
 import { resolveTarget } from '../resolve-target.ts';
@@ -44,14 +45,6 @@ function positive(kind: 'integer' | 'number') {
       );
     return n;
   };
-}
-
-function gpuList(value: string): string[] {
-  const gpus = value.split(',').map((g) => g.trim());
-  if (gpus.some((g) => !/^\d+$/.test(g)) || new Set(gpus).size !== gpus.length) {
-    throw new InvalidArgumentError(`${value} is not a list of distinct GPU indexes (e.g. 0,1).`);
-  }
-  return gpus;
 }
 
 export const workCommand: CommandSpec<WorkOptions> = {

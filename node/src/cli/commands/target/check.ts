@@ -20,21 +20,14 @@ import {
 } from '@nightshift/protocol';
 import { Runner, reasonCode, type TreeSource } from '@nightshift/runner';
 import { loadTargetDir, type TargetDir, unsignedTarget } from '@nightshift/target-dir';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import type { CommandSpec } from '../../command.ts';
 import { CliError } from '../../errors.ts';
+import { integerBetween } from '../../options.ts';
 
 export interface TargetCheckOptions {
   runs: number;
   unsafeNoSandbox: boolean;
-}
-
-function runCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 50) {
-    throw new InvalidArgumentError(`${value} is not a run count from 1 to 50.`);
-  }
-  return n;
 }
 
 export const targetCheckCommand: CommandSpec<TargetCheckOptions> = {
@@ -42,7 +35,12 @@ export const targetCheckCommand: CommandSpec<TargetCheckOptions> = {
   summary: "validate a target directory and measure its baseline's metric and spread",
   configure(command: Command) {
     command
-      .option('--runs <n>', 'how many times to run the baseline', runCount, 3)
+      .option(
+        '--runs <n>',
+        'how many times to run the baseline',
+        integerBetween(1, 50, 'a run count'),
+        3,
+      )
       .option(
         '--unsafe-no-sandbox',
         'run without bubblewrap when it is missing (your own code only)',
